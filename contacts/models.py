@@ -1,0 +1,329 @@
+"""The CRM side: contacts, business relations (the links to partners), Marketing Setup, interactions."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from crm.models import SingletonModel
+from crm.validators import validate_country_code, validate_language_code
+from partners.models import (
+    BankAccount,
+    ContactType,
+    Customer,
+    NoSeries,
+    SalespersonPurchaser,
+    Territory,
+    VatParty,
+    Vendor,
+)
+
+
+class BusinessRelationSummary(models.TextChoices):
+    NONE = "none", "None"
+    CUSTOMER = "customer", "Customer"
+    VENDOR = "vendor", "Vendor"
+    BANK_ACCOUNT = "bank_account", "Bank Account"
+    OTHER = "other", "Other"
+    MULTIPLE = "multiple", "Multiple"
+
+
+class LinkToTable(models.TextChoices):
+    NONE = "", "(not linked)"
+    CUSTOMER = "customer", "Customer"
+    VENDOR = "vendor", "Vendor"
+    BANK_ACCOUNT = "bank_account", "Bank Account"
+
+
+class Contact(VatParty):
+    """A company or a person we talk to. Persons may belong to a company contact."""
+
+    Type = ContactType
+
+    no = models.CharField("no.", max_length=20, unique=True, blank=True)
+    type = models.CharField(max_length=10, choices=ContactType.choices, default=ContactType.COMPANY)
+    company = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="persons",
+        limit_choices_to={"type": ContactType.COMPANY},
+        help_text="The company a person works for; blank for companies and stand-alone persons.",
+    )
+    company_name = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=30, blank=True)
+    middle_name = models.CharField(max_length=30, blank=True)
+    surname = models.CharField(max_length=30, blank=True)
+    job_title = models.CharField(max_length=30, blank=True)
+    initials = models.CharField(max_length=30, blank=True)
+    salesperson = models.ForeignKey(SalespersonPurchaser, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="contacts")
+    privacy_blocked = models.BooleanField(default=False)
+    minor = models.BooleanField(default=False)
+    parental_consent_received = models.BooleanField(default=False)
+    contact_business_relation = models.CharField(
+        max_length=20, choices=BusinessRelationSummary.choices, default=BusinessRelationSummary.NONE,
+        editable=False, help_text="Derived from the contact's business relations (and its company's).",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["no"]
+        indexes = [
+            models.Index(fields=["company_name"], name="contact_company_name_idx"),
+            models.Index(fields=["email"], name="contact_email_idx"),
+            models.Index(fields=["city"], name="contact_city_idx"),
+            models.Index(fields=["type", "contact_business_relation"], name="contact_type_relation_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(type__in=ContactType.values), name="contact_type_valid"),
+            models.CheckConstraint(condition=Q(type=ContactType.PERSON) | Q(company__isnull=True),
+                                   name="contact_company_only_for_persons"),
+            models.CheckConstraint(condition=Q(minor=False) | Q(parental_consent_received=True)
+                                   | Q(privacy_blocked=True), name="contact_minor_blocked_without_consent"),
+            models.CheckConstraint(condition=Q(contact_business_relation__in=BusinessRelationSummary.values),
+                                   name="contact_business_relation_valid"),
+            models.CheckConstraint(condition=~Q(no=""), name="contact_no_set"),
+        ]
+
+    def __str__(self):
+        return f"{self.no} {self.name}".strip()
+
+
+    @property
+    def is_company(self) -> bool:
+        return self.type == ContactType.COMPANY
+
+    @property
+    def is_person(self) -> bool:
+        return self.type == ContactType.PERSON
+
+    def clean(self):
+        errors = {}
+        if self.company_id is not None:
+            if self.is_company:
+                errors["company"] = "A company contact cannot belong to another company."
+            elif self.company_id == self.pk:
+                errors["company"] = "A contact cannot be its own company."
+            elif self.company.type != ContactType.COMPANY:
+                errors["company"] = f"{self.company} is a person, not a company."
+        if self.minor and not self.parental_consent_received and not self.privacy_blocked:
+            errors["privacy_blocked"] = "A minor stays privacy blocked until parental consent is received."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, **kwargs):
+        if self.minor and not self.parental_consent_received:
+            self.privacy_blocked = True
+        if not self.no:
+            from partners.numbering import next_number_from_setup
+
+            self.no = next_number_from_setup(MarketingSetup.load(), "contact_nos", Contact)
+        super().save(**kwargs)
+
+
+class BusinessRelation(models.Model):
+    code = models.CharField(max_length=10, unique=True)
+    description = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.description}".strip()
+
+
+class ContactBusinessRelation(models.Model):
+    """A contact's business relation; for the setup codes, the link to its customer, vendor or bank account."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="business_relations")
+    business_relation = models.ForeignKey(BusinessRelation, on_delete=models.PROTECT, related_name="contacts")
+    link_to_table = models.CharField(max_length=20, choices=LinkToTable.choices, blank=True, default="")
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="contact_links")
+    vendor = models.ForeignKey(Vendor, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_links")
+    bank_account = models.ForeignKey(BankAccount, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="contact_links")
+    primary_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The person of the linked company to address at the partner.",
+    )
+
+    class Meta:
+        verbose_name = "contact business relation"
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "business_relation"], name="cbr_one_row_per_code"),
+            models.UniqueConstraint(fields=["contact", "link_to_table"], condition=~Q(link_to_table=""),
+                                    name="cbr_one_partner_per_type"),
+            models.UniqueConstraint(fields=["customer"], condition=Q(customer__isnull=False),
+                                    name="cbr_customer_one_contact"),
+            models.UniqueConstraint(fields=["vendor"], condition=Q(vendor__isnull=False),
+                                    name="cbr_vendor_one_contact"),
+            models.UniqueConstraint(fields=["bank_account"], condition=Q(bank_account__isnull=False),
+                                    name="cbr_bank_account_one_contact"),
+            models.CheckConstraint(
+                condition=(
+                    Q(link_to_table="", customer__isnull=True, vendor__isnull=True, bank_account__isnull=True)
+                    | Q(link_to_table="customer", customer__isnull=False, vendor__isnull=True,
+                        bank_account__isnull=True)
+                    | Q(link_to_table="vendor", customer__isnull=True, vendor__isnull=False,
+                        bank_account__isnull=True)
+                    | Q(link_to_table="bank_account", customer__isnull=True, vendor__isnull=True,
+                        bank_account__isnull=False)
+                ),
+                name="cbr_link_names_its_partner",
+            ),
+        ]
+
+    def __str__(self):
+        partner = self.partner
+        return f"{self.contact_id} {self.business_relation_id}" + (f" → {partner}" if partner else "")
+
+    @property
+    def partner(self):
+        return getattr(self, self.link_to_table) if self.link_to_table else None
+
+
+class MarketingSetup(SingletonModel):
+    """The switches of synchronization: nothing links until a business relation code is set per partner type."""
+
+    bus_rel_code_for_customers = models.ForeignKey(
+        BusinessRelation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="Bus. Rel. Code for Customers")
+    bus_rel_code_for_vendors = models.ForeignKey(
+        BusinessRelation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="Bus. Rel. Code for Vendors")
+    bus_rel_code_for_bank_accounts = models.ForeignKey(
+        BusinessRelation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="Bus. Rel. Code for Bank Accounts")
+    contact_nos = models.ForeignKey(NoSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="Contact Nos.")
+
+    inherit_salesperson_code = models.BooleanField(default=True)
+    inherit_territory_code = models.BooleanField(default=True)
+    inherit_country_code = models.BooleanField(default=True)
+    inherit_language_code = models.BooleanField(default=True)
+    inherit_address_details = models.BooleanField(default=True)
+    inherit_communication_details = models.BooleanField(default=True)
+
+    default_territory = models.ForeignKey(Territory, null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+")
+    default_country_code = models.CharField(max_length=2, blank=True, validators=[validate_country_code])
+    default_language_code = models.CharField(max_length=20, blank=True, validators=[validate_language_code])
+    default_salesperson = models.ForeignKey(SalespersonPurchaser, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+")
+
+    maintain_dupl_search_strings = models.BooleanField("maintain dupl. search strings", default=True)
+    autosearch_for_duplicates = models.BooleanField(default=True)
+    search_hit_pct = models.PositiveSmallIntegerField("search hit %", default=60)
+
+    class Meta(SingletonModel.Meta):
+        verbose_name = "marketing setup"
+        verbose_name_plural = "marketing setup"
+        constraints = [
+            *SingletonModel.Meta.constraints,
+            models.CheckConstraint(condition=Q(search_hit_pct__gte=1, search_hit_pct__lte=100),
+                                   name="marketingsetup_search_hit_pct_range"),
+            models.CheckConstraint(
+                condition=Q(bus_rel_code_for_customers__isnull=True) | Q(bus_rel_code_for_vendors__isnull=True)
+                | ~Q(bus_rel_code_for_customers=F("bus_rel_code_for_vendors")),
+                name="marketingsetup_customer_vendor_codes_differ"),
+            models.CheckConstraint(
+                condition=Q(bus_rel_code_for_customers__isnull=True)
+                | Q(bus_rel_code_for_bank_accounts__isnull=True)
+                | ~Q(bus_rel_code_for_customers=F("bus_rel_code_for_bank_accounts")),
+                name="marketingsetup_customer_bank_codes_differ"),
+            models.CheckConstraint(
+                condition=Q(bus_rel_code_for_vendors__isnull=True) | Q(bus_rel_code_for_bank_accounts__isnull=True)
+                | ~Q(bus_rel_code_for_vendors=F("bus_rel_code_for_bank_accounts")),
+                name="marketingsetup_vendor_bank_codes_differ"),
+        ]
+
+    def __str__(self):
+        return "Marketing Setup"
+
+    def clean(self):
+        codes = {
+            "bus_rel_code_for_customers": self.bus_rel_code_for_customers_id,
+            "bus_rel_code_for_vendors": self.bus_rel_code_for_vendors_id,
+            "bus_rel_code_for_bank_accounts": self.bus_rel_code_for_bank_accounts_id,
+        }
+        seen = {}
+        for field, value in codes.items():
+            if value is None:
+                continue
+            if value in seen:
+                raise ValidationError({field: "Each partner type needs a business relation code of its own; "
+                                              f"this one is already used for {seen[value]}."})
+            seen[value] = self._meta.get_field(field).verbose_name.removeprefix("Bus. Rel. Code for ")
+
+    def code_for(self, kind: str) -> BusinessRelation | None:
+        """The business relation code of a partner kind (``customer``, ``vendor``, ``bank_account``)."""
+        return {
+            "customer": self.bus_rel_code_for_customers,
+            "vendor": self.bus_rel_code_for_vendors,
+            "bank_account": self.bus_rel_code_for_bank_accounts,
+        }[kind]
+
+
+# ---------------------------------------------------------------------------------------------
+# Interactions
+# ---------------------------------------------------------------------------------------------
+
+
+class InteractionTemplate(models.Model):
+    code = models.CharField(max_length=10, unique=True)
+    description = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.description}".strip()
+
+
+class InteractionTemplateSetup(SingletonModel):
+    """Which interaction template each kind of document (and e-mail) is logged under; blank logs nothing."""
+
+    sales_quotes = models.ForeignKey(InteractionTemplate, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    sales_blanket_orders = models.ForeignKey(InteractionTemplate, null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="+")
+    sales_order_confirmations = models.ForeignKey(InteractionTemplate, null=True, blank=True,
+                                                  on_delete=models.SET_NULL, related_name="+")
+    purchase_quotes = models.ForeignKey(InteractionTemplate, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    purchase_orders = models.ForeignKey(InteractionTemplate, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    emails = models.ForeignKey(InteractionTemplate, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name="e-mails")
+
+    KINDS = ("sales_quotes", "sales_blanket_orders", "sales_order_confirmations", "purchase_quotes",
+             "purchase_orders", "emails")
+
+    class Meta(SingletonModel.Meta):
+        verbose_name = "interaction template setup"
+        verbose_name_plural = "interaction template setup"
+
+    def __str__(self):
+        return "Interaction Template Setup"
+
+
+class InteractionLogEntry(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="interactions")
+    template = models.ForeignKey(InteractionTemplate, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="log_entries")
+    logged_at = models.DateTimeField(db_index=True)
+    description = models.CharField(max_length=100, blank=True)
+    document_type = models.CharField(max_length=30, blank=True)
+    document_no = models.CharField(max_length=20, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    salesperson = models.ForeignKey(SalespersonPurchaser, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-logged_at", "-pk"]
+        verbose_name_plural = "interaction log entries"
+
+    def __str__(self):
+        return f"{self.logged_at:%Y-%m-%d %H:%M} {self.description}"

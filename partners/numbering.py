@@ -1,0 +1,77 @@
+"""Number series: hand out the next numbers of a series, safely under concurrent use.
+
+The series row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite runs IMMEDIATE
+transactions, which serialize writers) for the time it takes to advance ``last_no_used``.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from partners.models import NoSeries
+
+_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def split_number(value: str) -> tuple[str, str] | None:
+    """``"CT000042"`` → ``("CT", "000042")``; None when the value does not end in digits."""
+    match = _NUMBER.match(value)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def increment(value: str, by: int = 1) -> str:
+    prefix, digits = split_number(value)
+    return f"{prefix}{int(digits) + by:0{len(digits)}d}"
+
+
+def _exceeds(number: str, ending_no: str) -> bool:
+    if not ending_no:
+        return False
+    return int(split_number(number)[1]) > int(split_number(ending_no)[1])
+
+
+def next_numbers(series: NoSeries, count: int = 1, *, model=None) -> list[str]:
+    """Take ``count`` numbers from ``series`` and return them in order.
+
+    With ``model``, numbers already used by a row of that model (typed by hand, say) are
+    skipped, as BC's insert loop does. Raises ValidationError when the series runs past its
+    ending number; nothing is taken then.
+    """
+    with transaction.atomic():
+        locked = NoSeries.objects.select_for_update().get(pk=series.pk)
+        numbers: list[str] = []
+        current = locked.last_no_used
+        while len(numbers) < count:
+            batch = []
+            while len(batch) < count - len(numbers):
+                current = increment(current, locked.increment_by) if current else locked.starting_no
+                if _exceeds(current, locked.ending_no):
+                    raise ValidationError(
+                        f"Number series {locked.code} has no numbers left: the next one, {current}, would pass "
+                        f"its ending number {locked.ending_no}. Extend the series in the admin."
+                    )
+                batch.append(current)
+            if model is not None:
+                taken = set(model._default_manager.filter(no__in=batch).values_list("no", flat=True))
+                batch = [no for no in batch if no not in taken]
+            numbers.extend(batch)
+        NoSeries.objects.filter(pk=locked.pk).update(last_no_used=current)
+        series.last_no_used = current
+        return numbers
+
+
+def next_number(series: NoSeries, *, model=None) -> str:
+    return next_numbers(series, 1, model=model)[0]
+
+
+def next_number_from_setup(setup, field_name: str, model) -> str:
+    """The next number of the series that ``setup.<field_name>`` names, or a ValidationError naming it."""
+    series = getattr(setup, field_name)
+    if series is None:
+        label = setup._meta.get_field(field_name).verbose_name
+        raise ValidationError(
+            f"{label} is not set in {setup._meta.verbose_name.title()}: a new "
+            f"{model._meta.verbose_name} needs a number. Choose a number series there, or enter a number."
+        )
+    return next_number(series, model=model)

@@ -1,0 +1,108 @@
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from partners.models import Customer, NoSeries, PartnerSetup
+from partners.numbering import increment, next_number, next_numbers
+from tests.factories import CustomerFactory, NoSeriesFactory
+
+
+def test_increment_keeps_prefix_and_width():
+    assert increment("CT000001") == "CT000002"
+    assert increment("C-0099") == "C-0100"
+    assert increment("2026-0009", 10) == "2026-0019"
+
+
+@pytest.mark.django_db
+def test_first_number_is_the_starting_number_then_it_counts_up():
+    series = NoSeriesFactory(code="CONT", starting_no="CT000001")
+    assert next_number(series) == "CT000001"
+    assert next_number(series) == "CT000002"
+    series.refresh_from_db()
+    assert series.last_no_used == "CT000002"
+
+
+@pytest.mark.django_db
+def test_increment_by_steps_through_the_series():
+    series = NoSeriesFactory(code="STEP", starting_no="S010", increment_by=10)
+    assert next_numbers(series, 3) == ["S010", "S020", "S030"]
+
+
+@pytest.mark.django_db
+def test_ending_number_is_enforced_with_a_clear_error_and_nothing_taken():
+    series = NoSeriesFactory(code="SHORT", starting_no="X01", ending_no="X02")
+    assert next_numbers(series, 2) == ["X01", "X02"]
+    with pytest.raises(ValidationError, match="SHORT has no numbers left.*X03.*X02"):
+        next_number(series)
+    series.refresh_from_db()
+    assert series.last_no_used == "X02"
+
+
+@pytest.mark.django_db
+def test_numbers_already_used_by_hand_are_skipped():
+    series = NoSeriesFactory(code="CUST", starting_no="C00001")
+    CustomerFactory(no="C00001")
+    assert next_number(series, model=Customer) == "C00002"
+
+
+@pytest.mark.django_db
+def test_blank_customer_number_takes_the_next_number_of_partner_setup(numbered_partners):
+    customer = Customer.objects.create(name="Fabrikam")
+    assert customer.no == "C00001"
+
+
+@pytest.mark.django_db
+def test_explicit_number_is_kept(numbered_partners):
+    assert Customer.objects.create(no="MY-1", name="Fabrikam").no == "MY-1"
+    assert NoSeries.objects.get(code="CUST").last_no_used == ""
+
+
+@pytest.mark.django_db
+def test_blank_number_without_series_is_refused_naming_the_setup():
+    with pytest.raises(ValidationError, match="Customer Nos. is not set in Partner Setup"):
+        Customer.objects.create(name="Fabrikam")
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_series_clean_rejects_numbers_without_digits():
+    series = NoSeries(code="BAD", starting_no="ABC")
+    with pytest.raises(ValidationError, match="must end in digits"):
+        series.full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_takers_never_get_the_same_number(on_postgres):
+    series = NoSeriesFactory(code="PAR", starting_no="P000001")
+    results, errors = [], []
+    barrier = threading.Barrier(8)
+
+    def take():
+        try:
+            barrier.wait()
+            for _ in range(25):
+                results.append(next_number(series))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(results) == 200
+    assert len(set(results)) == 200
+    assert NoSeries.objects.get(pk=series.pk).last_no_used == "P000200"
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_partner_setup_is_a_single_row():
+    assert PartnerSetup.load().pk == PartnerSetup.load().pk == 1
+    with pytest.raises(ValidationError):
+        PartnerSetup(id=2).save()
