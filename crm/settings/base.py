@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "simple_history",
     "partners",
     "contacts",
+    "documents",
 ]
 
 MIDDLEWARE = [
