@@ -327,3 +327,51 @@ class InteractionLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.logged_at:%Y-%m-%d %H:%M} {self.description}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Duplicate contacts (contacts/duplicates.py keeps these up to date)
+# ---------------------------------------------------------------------------------------------
+
+
+class DuplicateSearchString(models.Model):
+    """The normalized identity of one company contact, indexed so that its possible duplicates are found
+    by exact lookups (same normalized name, VAT registration no., e-mail or phone number) and then scored."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, primary_key=True,
+                                   related_name="duplicate_search_string")
+    name = models.CharField(max_length=100, blank=True, db_index=True,
+                            help_text="Lower case, no accents, punctuation or legal-form suffix.")
+    vat = models.CharField("VAT registration no.", max_length=20, blank=True, db_index=True)
+    email = models.CharField("e-mail", max_length=80, blank=True, db_index=True)
+    phone = models.CharField("phone no. (E.164)", max_length=30, blank=True, db_index=True)
+    mobile_phone = models.CharField("mobile phone no. (E.164)", max_length=30, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "duplicate search string"
+
+    def __str__(self):
+        return f"{self.contact_id}: {self.name}"
+
+
+class ContactDuplicate(models.Model):
+    """A pair of company contacts that look alike, stored once (lower primary key first)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    duplicate = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(help_text="Similarity, 0–100.")
+    reasons = models.CharField(max_length=200, blank=True)
+    separate = models.BooleanField(
+        "not a duplicate", default=False,
+        help_text="A person decided these are different contacts; kept when the index is rebuilt.")
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "contact_id", "duplicate_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "duplicate"], name="contactduplicate_one_row_per_pair"),
+            models.CheckConstraint(condition=Q(contact__lt=F("duplicate")), name="contactduplicate_ordered_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.contact_id} ~ {self.duplicate_id} ({self.score}%)"

@@ -1,0 +1,196 @@
+"""Duplicate company contacts: the search index, detection, "not a duplicate", and merging.
+
+Follows Marketing Setup (reference §7.3, improved per DESIGN §9):
+- ``maintain_dupl_search_strings``: a company contact's normalized keys (name without case, accents
+  and legal-form suffix; VAT registration no.; e-mail; phone numbers in E.164) are kept in
+  ``DuplicateSearchString`` whenever it is saved. Bulk creation always indexes what it creates.
+- ``autosearch_for_duplicates``: when a contact is indexed, contacts sharing one of its keys are
+  scored (``contacts.matching.score``) and pairs at or above ``search_hit_pct`` are stored as
+  ``ContactDuplicate``.
+- A pair marked "not a duplicate" (``separate``) is kept when the index is rebuilt and never
+  reported again.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+
+from contacts.matching import MatchKeys, normalize_email, normalize_phone, normalize_vat, score
+from contacts.matching import normalize_name as _normalize_name
+from contacts.models import Contact, ContactDuplicate, DuplicateSearchString, MarketingSetup
+
+KEY_FIELDS = ("name", "vat_registration_no", "email", "phone_no", "mobile_phone_no", "country_code", "type")
+LOOKUP_CHUNK = 500
+
+
+def search_string_for(contact: Contact) -> DuplicateSearchString:
+    return DuplicateSearchString(
+        contact_id=contact.pk,
+        name=_normalize_name(contact.name)[:100],
+        vat=normalize_vat(contact.vat_registration_no)[:20],
+        email=normalize_email(contact.email)[:80],
+        phone=normalize_phone(contact.phone_no, contact.country_code)[:30],
+        mobile_phone=normalize_phone(contact.mobile_phone_no, contact.country_code)[:30],
+    )
+
+
+def keys_of(row: DuplicateSearchString) -> MatchKeys:
+    return MatchKeys(pk=row.contact_id, name=row.name, tokens=tuple(row.name.split()), vat=row.vat,
+                     email=row.email, phones=frozenset(p for p in (row.phone, row.mobile_phone) if p))
+
+
+def _same_keys(a: DuplicateSearchString, b: DuplicateSearchString) -> bool:
+    return all(getattr(a, f) == getattr(b, f) for f in ("name", "vat", "email", "phone", "mobile_phone"))
+
+
+def _rows_sharing_keys(rows: list[DuplicateSearchString]):
+    """Index rows of other contacts that share a normalized key with one of ``rows`` (a few queries)."""
+    found = {}
+    for start in range(0, len(rows), LOOKUP_CHUNK):
+        chunk = rows[start:start + LOOKUP_CHUNK]
+        names = {r.name for r in chunk if r.name}
+        vats = {r.vat for r in chunk if r.vat}
+        emails = {r.email for r in chunk if r.email}
+        phones = {p for r in chunk for p in (r.phone, r.mobile_phone) if p}
+        condition = Q(name__in=names) | Q(vat__in=vats) | Q(email__in=emails) | Q(phone__in=phones) \
+            | Q(mobile_phone__in=phones)
+        for row in DuplicateSearchString.objects.filter(condition):
+            found[row.contact_id] = row
+    return found
+
+
+def _score_pairs(rows, others, threshold):
+    """Pairs (lower pk, higher pk) → (score, reasons) among ``rows`` × ``others`` sharing a key."""
+    by_key = {}
+    for other in others:
+        for key in keys_of(other).exact_keys():
+            by_key.setdefault(key, []).append(other)
+    pairs = {}
+    for row in rows:
+        mine = keys_of(row)
+        for key in mine.exact_keys():
+            for other in by_key.get(key, ()):
+                if other.contact_id == row.contact_id:
+                    continue
+                pair = (min(row.contact_id, other.contact_id), max(row.contact_id, other.contact_id))
+                if pair in pairs:
+                    continue
+                value, reasons = score(mine, keys_of(other))
+                if value >= threshold:
+                    pairs[pair] = (value, "; ".join(reasons))
+    return pairs
+
+
+def _store_pairs(pairs):
+    ContactDuplicate.objects.bulk_create(
+        [ContactDuplicate(contact_id=lo, duplicate_id=hi, score=value, reasons=reasons[:200])
+         for (lo, hi), (value, reasons) in pairs.items()],
+        ignore_conflicts=True,  # a pair already stored (perhaps marked "not a duplicate") stays as it is
+    )
+
+
+def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
+    """Index freshly bulk-created company contacts and store their possible duplicates.
+
+    Returns the list of pairs found (``[(pk, pk, score, reasons)]``). With ``dry_run`` nothing is
+    written and contacts without a primary key get temporary negative ones.
+    """
+    setup = setup or MarketingSetup.load()
+    companies = [c for c in contacts if c.is_company]
+    rows = []
+    for index, contact in enumerate(companies):
+        row = search_string_for(contact)
+        if row.contact_id is None:
+            row.contact_id = -(index + 1)
+        rows.append(row)
+    if not dry_run:
+        DuplicateSearchString.objects.bulk_create(rows)
+    if not setup.autosearch_for_duplicates:
+        return []
+    others = _rows_sharing_keys(rows)
+    if dry_run:  # the batch is not in the table yet: compare it with itself too
+        others.update({row.contact_id: row for row in rows})
+    pairs = _score_pairs(rows, others.values(), setup.search_hit_pct)
+    if not dry_run:
+        _store_pairs(pairs)
+    return [(lo, hi, value, reasons) for (lo, hi), (value, reasons) in pairs.items()]
+
+
+def index_contact(contact: Contact, *, setup=None) -> bool:
+    """Keep one contact's search string and duplicate pairs current (called after every contact save).
+
+    Does nothing unless Marketing Setup maintains search strings, and only re-detects when a key
+    changed. A contact that is (or became) a person leaves the index. Returns True when re-indexed.
+    """
+    setup = setup or MarketingSetup.load()
+    if not setup.maintain_dupl_search_strings:
+        return False
+    if not contact.is_company:
+        deleted, _ = DuplicateSearchString.objects.filter(contact_id=contact.pk).delete()
+        if deleted:
+            _forget_pairs([contact.pk])
+        return bool(deleted)
+    row = search_string_for(contact)
+    old = DuplicateSearchString.objects.filter(contact_id=contact.pk).first()
+    if old is not None and _same_keys(old, row):
+        return False
+    with transaction.atomic():
+        _forget_pairs([contact.pk])
+        row.save()
+        if setup.autosearch_for_duplicates:
+            others = _rows_sharing_keys([row])
+            _store_pairs(_score_pairs([row], others.values(), setup.search_hit_pct))
+    return True
+
+
+def _forget_pairs(contact_pks):
+    """Drop the pairs of these contacts, except those a person marked "not a duplicate"."""
+    ContactDuplicate.objects.filter(Q(contact_id__in=contact_pks) | Q(duplicate_id__in=contact_pks),
+                                    separate=False).delete()
+
+
+def rebuild_index(*, batch_size=2000, progress=None, setup=None) -> dict:
+    """Rebuild the whole index and all pairs (``manage.py find_duplicates``); "not a duplicate" marks stay."""
+    setup = setup or MarketingSetup.load()
+    with transaction.atomic():
+        DuplicateSearchString.objects.all().delete()
+        ContactDuplicate.objects.filter(separate=False).delete()
+        companies = Contact.objects.filter(type=Contact.Type.COMPANY).order_by("pk")
+        fields = ("pk", "type", "name", "vat_registration_no", "email", "phone_no", "mobile_phone_no",
+                  "country_code")
+        indexed = 0
+        batch = []
+        for contact in companies.only(*fields).iterator(chunk_size=batch_size):
+            batch.append(search_string_for(contact))
+            if len(batch) >= batch_size:
+                DuplicateSearchString.objects.bulk_create(batch)
+                indexed += len(batch)
+                batch = []
+        DuplicateSearchString.objects.bulk_create(batch)
+        indexed += len(batch)
+        pairs = 0
+        if setup.autosearch_for_duplicates:
+            last = 0
+            while True:
+                rows = list(DuplicateSearchString.objects.filter(contact_id__gt=last).order_by("contact_id")
+                            [:batch_size])
+                if not rows:
+                    break
+                last = rows[-1].contact_id
+                found = _score_pairs(rows, _rows_sharing_keys(rows).values(), setup.search_hit_pct)
+                _store_pairs(found)
+                if progress:
+                    progress(len(rows))
+            pairs = ContactDuplicate.objects.filter(separate=False).count()
+    return {"indexed": indexed, "pairs": pairs,
+            "separate": ContactDuplicate.objects.filter(separate=True).count()}
+
+
+def open_pairs():
+    """Pairs still to review (not marked "not a duplicate"), best score first, with both contacts."""
+    return ContactDuplicate.objects.filter(separate=False).select_related("contact", "duplicate")
+
+
+def mark_separate(pair: ContactDuplicate) -> ContactDuplicate:
+    pair.separate = True
+    pair.save(update_fields=["separate"])
+    return pair

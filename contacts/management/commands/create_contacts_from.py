@@ -1,0 +1,44 @@
+"""``manage.py create_contacts_from customers|vendors|bank-accounts``: a linked contact for every partner without one."""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from contacts import bulk
+
+from ._progress import progress_bar
+
+
+class Command(BaseCommand):
+    help = ("Create a company contact, linked with the Marketing Setup business relation code, for every "
+            "customer, vendor or bank account that has none. Re-running creates nothing new.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(bulk.KIND_ARGUMENTS), help="which partners")
+        parser.add_argument("--dry-run", action="store_true", help="count what would be created; write nothing")
+        parser.add_argument("--batch-size", type=int, default=1000,
+                            help="partners per transaction (default 1000)")
+        parser.add_argument("--from-no", default="", help="only partners numbered from this no. on")
+        parser.add_argument("--to-no", default="", help="only partners numbered up to this no.")
+        parser.add_argument("--search-name", default="", help="only partners whose search name contains this")
+        parser.add_argument("--currency", default="", help="only partners with this currency code")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, kind, dry_run, batch_size, from_no, to_no, search_name, currency, no_progress,
+               **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        kind = bulk.KIND_ARGUMENTS[kind]
+        filters = {"from_no": from_no, "to_no": to_no, "search_name": search_name, "currency": currency}
+        try:
+            bulk.require_setup(kind)
+            total = bulk.partners_without_contact(kind, **filters).count()
+            with progress_bar(self, total=total, description=f"Contacts from {bulk.KIND_LABELS[kind]}",
+                              enabled=not no_progress) as advance:
+                summary = bulk.create_contacts_from(kind, batch_size=batch_size, dry_run=dry_run,
+                                                    progress=advance, **filters)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+        for line in summary.lines():
+            self.stdout.write(line)
