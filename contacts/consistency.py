@@ -1,0 +1,162 @@
+"""Drift between linked contacts and partners: find it with one query per partner type, and repair it.
+
+The invariant (DESIGN §4): for every link row, the mapped fields of contact and partner are equal.
+Raw SQL, an import that bypassed signals or a restored backup can break it; ``sync_check`` finds
+the pairs that differ by comparing joined columns in the database, and repairs them set-based:
+``contact`` makes the contact's values win, ``partner`` the partner's (which then reach the
+contact's other partners too). Repairs write with ``bulk_update`` (no signals, no history rows) and
+bump ``version`` so that forms open on the old values refuse to overwrite them.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from contacts.models import Contact, ContactBusinessRelation
+from contacts.sync import BOTH_WAYS, PARTNER_MODELS, attname, contact_to_partner_map
+
+KINDS = tuple(PARTNER_MODELS)
+UPDATE_BATCH = 1000
+
+
+@dataclass
+class Drift:
+    kind: str
+    link_id: int
+    contact_id: int
+    contact_no: str
+    partner_id: int
+    partner_no: str
+    fields: list  # [(contact field, contact value, partner value)]
+
+    def describe(self) -> str:
+        label = PARTNER_MODELS[self.kind]._meta.verbose_name.title()
+        parts = ", ".join(f"{name} ({contact_value!r} ≠ {partner_value!r})"
+                          for name, contact_value, partner_value in self.fields)
+        return f"{label} {self.partner_no} ↔ contact {self.contact_no}: {parts}"
+
+
+def _differs(left: str, right: str, nullable: bool) -> Q:
+    same = Q(**{left: F(right)})
+    if nullable:
+        same |= Q(**{f"{left}__isnull": True, f"{right}__isnull": True})
+    return ~same
+
+
+def drift_condition(kind: str) -> Q:
+    """A filter on ContactBusinessRelation: the contact and its partner of ``kind`` differ in a mapped field."""
+    partner_model = PARTNER_MODELS[kind]
+    condition = Q()
+    for contact_field, partner_field in contact_to_partner_map(kind).items():
+        nullable = Contact._meta.get_field(contact_field).null or partner_model._meta.get_field(partner_field).null
+        condition |= _differs(f"contact__{attname(Contact, contact_field)}",
+                              f"{kind}__{attname(partner_model, partner_field)}", nullable)
+    return condition
+
+
+def find_drift(kind: str, *, contact_ids=None) -> list[Drift]:
+    """Every link of ``kind`` whose contact and partner differ in a mapped field: one query."""
+    partner_model = PARTNER_MODELS[kind]
+    mapping = contact_to_partner_map(kind)
+    columns = {f"drift_c_{cf}": f"contact__{attname(Contact, cf)}" for cf in mapping}
+    columns.update({f"drift_p_{cf}": f"{kind}__{attname(partner_model, pf)}" for cf, pf in mapping.items()})
+    links = ContactBusinessRelation.objects.filter(link_to_table=kind).filter(drift_condition(kind))
+    if contact_ids is not None:
+        links = links.filter(contact_id__in=contact_ids)
+    rows = links.order_by("pk").values("pk", "contact_id", "contact__no", f"{kind}_id", f"{kind}__no",
+                                       **{alias: F(path) for alias, path in columns.items()})
+    result = []
+    for row in rows:
+        fields = [(cf, row[f"drift_c_{cf}"], row[f"drift_p_{cf}"]) for cf in mapping
+                  if row[f"drift_c_{cf}"] != row[f"drift_p_{cf}"]]
+        result.append(Drift(kind, row["pk"], row["contact_id"], row["contact__no"], row[f"{kind}_id"],
+                            row[f"{kind}__no"], fields))
+    return result
+
+
+def push_contacts_to_partners(kind: str, contact_ids) -> int:
+    """Make the partners of ``kind`` linked to these contacts carry their contact's mapped values."""
+    changed = 0
+    for chunk in _chunks(contact_ids):
+        changed += push_drift_to_partners(kind, find_drift(kind, contact_ids=chunk))
+    return changed
+
+
+def push_drift_to_partners(kind: str, drifts: list[Drift]) -> int:
+    """Copy the contact's mapped values onto the partner of each drifting pair."""
+    partner_model = PARTNER_MODELS[kind]
+    mapping = contact_to_partner_map(kind)
+    contact_columns = [attname(Contact, cf) for cf in mapping]
+    changed = 0
+    for drift_chunk in _chunks(drifts):
+        values = {c["pk"]: c for c in Contact.objects.filter(pk__in=[d.contact_id for d in drift_chunk])
+                  .values("pk", *contact_columns)}
+        now = timezone.now()
+        partners = []
+        for drift in drift_chunk:
+            partner = partner_model(pk=drift.partner_id, updated_at=now)
+            for contact_field, partner_field in mapping.items():
+                setattr(partner, attname(partner_model, partner_field),
+                        values[drift.contact_id][attname(Contact, contact_field)])
+            partners.append(partner)
+        fields = [*mapping.values(), "updated_at"]
+        partner_model.objects.bulk_update(partners, fields)
+        partner_model.objects.filter(pk__in=[p.pk for p in partners]).update(version=F("version") + 1)
+        changed += len(partners)
+    return changed
+
+
+def pull_partners_into_contacts(kind: str, drifts: list[Drift]) -> set[int]:
+    """Make the contacts carry their partner's values (both-way fields); returns the contacts changed."""
+    partner_model = PARTNER_MODELS[kind]
+    mapping = BOTH_WAYS[kind]
+    partner_columns = [attname(partner_model, pf) for pf in mapping.values()]
+    changed = set()
+    for drift_chunk in _chunks(drifts):
+        values = {p["pk"]: p for p in partner_model.objects.filter(pk__in=[d.partner_id for d in drift_chunk])
+                  .values("pk", *partner_columns)}
+        now = timezone.now()
+        contacts = []
+        for drift in drift_chunk:
+            contact = Contact(pk=drift.contact_id, updated_at=now)
+            for contact_field, partner_field in mapping.items():
+                setattr(contact, attname(Contact, contact_field),
+                        values[drift.partner_id][attname(partner_model, partner_field)])
+            contacts.append(contact)
+        if contacts:
+            Contact.objects.bulk_update(contacts, [*mapping, "updated_at"])
+            Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(version=F("version") + 1)
+            changed.update(c.pk for c in contacts)
+    return changed
+
+
+def repair(master: str) -> dict[str, int]:
+    """Repair every drifting pair; ``master`` is ``"contact"`` or ``"partner"``. Returns pairs repaired per kind.
+
+    With ``partner``, kinds are taken in the order customer, vendor, bank account: a contact linked
+    to a customer and a vendor that both drifted takes the customer's values, which then reach the vendor.
+    """
+    if master not in ("contact", "partner"):
+        raise ValueError("master must be 'contact' or 'partner'")
+    repaired = {}
+    with transaction.atomic():
+        for kind in KINDS:
+            drifts = find_drift(kind)
+            repaired[kind] = len(drifts)
+            if not drifts:
+                continue
+            if master == "contact":
+                push_drift_to_partners(kind, drifts)
+            else:
+                contact_ids = pull_partners_into_contacts(kind, drifts)
+                for other in KINDS:
+                    push_contacts_to_partners(other, contact_ids)
+    return repaired
+
+
+def _chunks(items, size=UPDATE_BATCH):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
