@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from crm.models import SingletonModel
@@ -88,6 +89,8 @@ class Contact(VatParty):
     def __str__(self):
         return f"{self.no} {self.name}".strip()
 
+    def get_absolute_url(self):
+        return reverse("contacts:detail", args=[self.pk])
 
     @property
     def is_company(self) -> bool:

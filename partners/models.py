@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from crm.models import SingletonModel, TimestampedModel
@@ -245,6 +246,9 @@ class Customer(NumberedPartner, VatParty):
             models.CheckConstraint(condition=~models.Q(no=""), name="customer_no_set"),
         ]
 
+    def get_absolute_url(self):
+        return reverse("partners:customer-detail", args=[self.pk])
+
 
 
 class Vendor(NumberedPartner, VatParty):
@@ -277,6 +281,9 @@ class Vendor(NumberedPartner, VatParty):
             models.CheckConstraint(condition=~models.Q(no=""), name="vendor_no_set"),
         ]
 
+    def get_absolute_url(self):
+        return reverse("partners:vendor-detail", args=[self.pk])
+
 
 
 class BankAccount(NumberedPartner, Party):
@@ -300,6 +307,9 @@ class BankAccount(NumberedPartner, Party):
     class Meta:
         ordering = ["no"]
         constraints = [models.CheckConstraint(condition=~models.Q(no=""), name="bankaccount_no_set")]
+
+    def get_absolute_url(self):
+        return reverse("partners:bank-account-detail", args=[self.pk])
 
     def save(self, **kwargs):
         # IBAN and BIC are stored in their compact, upper-case form.

@@ -1,0 +1,119 @@
+"""Forms of the contact screens. No database writes here: views call services (or save a ModelForm)."""
+
+from django import forms
+
+from contacts.models import BusinessRelation, Contact
+from crm.forms import COUNTRY_CHOICES, VersionedForm
+from partners.models import ContactType, SalespersonPurchaser, Territory
+
+PARTY_FIELDS = [
+    "name_2", "search_name", "address", "address_2", "post_code", "city", "county", "country_code",
+    "phone_no", "mobile_phone_no", "fax_no", "email", "home_page", "territory", "language_code",
+    "currency_code", "vat_registration_no",
+]
+
+
+class ContactForm(VersionedForm):
+    """Create or edit a contact. A person's name is composed from its parts; its company is given by number."""
+
+    company = forms.ModelChoiceField(
+        queryset=Contact.objects.filter(type=ContactType.COMPANY), to_field_name="no", required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Company contact no., e.g. CT000001"}),
+        label="Company no.",
+        error_messages={"invalid_choice": "There is no company contact with this number."},
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["type", "name", "first_name", "middle_name", "surname", "initials", "job_title", "company",
+                  *PARTY_FIELDS, "salesperson", "privacy_blocked", "minor", "parental_consent_received"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.company_id and not self.is_bound:
+            self.initial["company"] = self.instance.company.no
+        self.fields["name"].help_text = "For persons it is made from first, middle and surname when left blank."
+
+    def clean(self):
+        cleaned = super().clean()
+        contact_type = cleaned.get("type")
+        if contact_type == ContactType.COMPANY:
+            if cleaned.get("company"):
+                self.add_error("company", "A company contact cannot belong to another company.")
+            if not cleaned.get("name"):
+                self.add_error("name", "A company needs a name.")
+        elif contact_type == ContactType.PERSON:
+            parts = [cleaned.get(f, "") for f in ("first_name", "middle_name", "surname")]
+            composed = " ".join(p for p in parts if p)
+            if composed and (not cleaned.get("name") or self._parts_changed()):
+                cleaned["name"] = composed
+            if not cleaned.get("name"):
+                self.add_error("surname", "A person needs a first name or a surname.")
+            company = cleaned.get("company")
+            if company is not None and self.instance.pk and company.pk == self.instance.pk:
+                self.add_error("company", "A contact cannot be its own company.")
+        return cleaned
+
+    def _parts_changed(self):
+        return any(f in self.changed_data for f in ("first_name", "middle_name", "surname"))
+
+
+class ContactFilterForm(forms.Form):
+    """The contact list's search box and filters (every field optional; invalid values are ignored)."""
+
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    type = forms.ChoiceField(required=False, choices=[("", "Any type"), *ContactType.choices])
+    relation = forms.ModelChoiceField(queryset=BusinessRelation.objects.all(), to_field_name="code",
+                                      required=False, empty_label="Any relation", label="Business relation")
+    salesperson = forms.ModelChoiceField(queryset=SalespersonPurchaser.objects.all(), to_field_name="code",
+                                         required=False, empty_label="Any salesperson")
+    territory = forms.ModelChoiceField(queryset=Territory.objects.all(), to_field_name="code", required=False,
+                                       empty_label="Any territory")
+    country = forms.ChoiceField(required=False, choices=[("", "Any country"), *COUNTRY_CHOICES[1:]])
+
+    def filters(self):
+        """The valid filters only: a bad value in one field does not stop the others from applying."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class PartnerSearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search")
+
+
+class CreateAsForm(forms.Form):
+    """Pick the template for "Create as" among those that fit the contact's type (preselected if only one)."""
+
+    template = forms.ModelChoiceField(queryset=None, required=False, widget=forms.RadioSelect, empty_label=None,
+                                      error_messages={"required": "Choose a template: several fit this contact.",
+                                                      "invalid_choice": "That template does not fit this contact."})
+
+    def __init__(self, *args, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["template"]
+        field.queryset = templates
+        self.template_count = len(templates)
+        field.required = self.template_count > 1
+        if self.template_count == 1:
+            field.initial = templates[0].pk
+
+
+class LinkChoiceForm(forms.Form):
+    """Whose value wins, per mapped field (``win_<field>`` = contact | partner), plus the default winner."""
+
+    master = forms.ChoiceField(choices=[("contact", "Contact"), ("partner", "Partner")], required=False)
+
+    def __init__(self, *args, fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.link_fields = list(fields)
+        for name in self.link_fields:
+            self.fields[f"win_{name}"] = forms.ChoiceField(choices=[("contact", "Contact"), ("partner", "Partner")],
+                                                           required=False)
+
+    def clean_master(self):
+        return self.cleaned_data.get("master") or "contact"
+
+    def choices(self):
+        """The per-field choices the user made (fields not in the form follow ``master``)."""
+        return {name: self.cleaned_data[f"win_{name}"] for name in self.link_fields
+                if self.cleaned_data.get(f"win_{name}")}

@@ -1,0 +1,180 @@
+"""Reads for the contact and partner screens: querysets with their joins applied, so a page's query count
+does not grow with its rows. (History of synchronized changes comes from ``contacts.selectors``.)"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from contacts.models import Contact, ContactBusinessRelation
+
+CONTACT_SORTS = {
+    "no": "no", "name": "name", "type": "type", "company": "company_name", "city": "city",
+    "country": "country_code", "relation": "contact_business_relation",
+}
+
+
+def sort_key(requested, allowed, default):
+    """``requested`` like ``name`` or ``-name`` if allowed, else ``default``; returns (param, order_by)."""
+    name = (requested or "").lstrip("-")
+    if name not in allowed:
+        requested, name = default, default.lstrip("-")
+    descending = requested.startswith("-")
+    field = allowed[name]
+    return requested, [f"-{field}" if descending else field, "-pk" if descending else "pk"]
+
+
+def contact_list(*, filters, sort=None):
+    """Contacts matching the list's search and filters, sorted; salesperson joined for the table."""
+    qs = Contact.objects.select_related("salesperson")
+    q = filters.get("q", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(no__icontains=q) | Q(name__icontains=q) | Q(company_name__icontains=q) | Q(email__icontains=q)
+            | Q(phone_no__icontains=q) | Q(mobile_phone_no__icontains=q) | Q(city__icontains=q)
+        )
+    if filters.get("type"):
+        qs = qs.filter(type=filters["type"])
+    if filters.get("relation"):
+        qs = qs.filter(Exists(ContactBusinessRelation.objects.filter(
+            contact=OuterRef("pk"), business_relation=filters["relation"])))
+    if filters.get("salesperson"):
+        qs = qs.filter(salesperson=filters["salesperson"])
+    if filters.get("territory"):
+        qs = qs.filter(territory=filters["territory"])
+    if filters.get("country"):
+        qs = qs.filter(country_code=filters["country"])
+    sort, order_by = sort_key(sort, CONTACT_SORTS, "no")
+    return sort, qs.order_by(*order_by)
+
+
+def contact_for_card(pk):
+    return (Contact.objects.select_related("company", "salesperson", "territory").get(pk=pk))
+
+
+def relations_of(contact):
+    """The contact's business relations with their partners (one query)."""
+    return list(
+        ContactBusinessRelation.objects.filter(contact=contact)
+        .select_related("business_relation", "customer", "vendor", "bank_account", "primary_contact")
+        .order_by("business_relation__code")
+    )
+
+
+def persons_of(company):
+    return list(company.persons.order_by("name", "pk").only("pk", "no", "name", "job_title", "email", "phone_no"))
+
+
+def recent_changes(history_qs, *, limit=10, fields=None):
+    """The latest ``limit`` history rows with, for each, the fields it changed (two-row diff in memory).
+
+    One query: ``limit + 1`` rows are read so the oldest shown row can be compared with its predecessor.
+    """
+    rows = list(history_qs.select_related("history_user").order_by("-history_date", "-history_id")[:limit + 1])
+    if not rows:
+        return []
+    tracked = fields or [f for f in rows[0]._meta.fields
+                         if f.name not in {"history_id", "history_date", "history_change_reason", "history_type",
+                                           "history_user", "id", "version", "created_at", "updated_at",
+                                           "search_name"}]
+    entries = []
+    for newer, older in zip(rows, rows[1:] + [None]):
+        if len(entries) == limit:
+            break
+        if older is None or newer.history_type != "~":
+            changed = []
+        else:
+            changed = [str(f.verbose_name) for f in tracked
+                       if getattr(newer, f.attname) != getattr(older, f.attname)]
+        entries.append({
+            "when": newer.history_date, "user": newer.history_user, "type": newer.get_history_type_display(),
+            "reason": newer.history_change_reason or "", "changed": changed,
+        })
+    return entries
+
+
+def sort_columns(current, columns):
+    """Table headers: ``columns`` is [(label, sort key or None)]; a sorted column's link flips its order."""
+    result = []
+    for label, key in columns:
+        state = "asc" if current == key else "desc" if current == f"-{key}" else ""
+        result.append({"label": label, "param": (f"-{key}" if state == "asc" else key) if key else None,
+                       "state": state})
+    return result
+
+
+CONTACT_COLUMNS = [("No.", "no"), ("Name", "name"), ("Type", "type"), ("Company", "company"), ("City", "city"),
+                   ("Country", "country"), ("Phone", None), ("E-mail", None), ("Relation", "relation"),
+                   ("Salesperson", None)]
+PARTNER_COLUMNS = [("No.", "no"), ("Name", "name"), ("City", "city"), ("Country", "country"), ("Phone", None),
+                   ("E-mail", None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Create as / Link with existing
+# ---------------------------------------------------------------------------------------------
+
+
+def _partner_model(kind):
+    from contacts.sync import PARTNER_MODELS
+
+    return PARTNER_MODELS[kind]
+
+
+def templates_for(contact, kind):
+    """Customer / vendor templates that fit the contact's type (a person of a company counts as the company)."""
+    from partners.models import ContactType, CustomerTemplate, VendorTemplate
+
+    model = {"customer": CustomerTemplate, "vendor": VendorTemplate}.get(kind)
+    if model is None:  # bank accounts have no templates
+        return CustomerTemplate.objects.none()
+    contact_type = ContactType.COMPANY if contact.company_id else contact.type
+    return model.objects.filter(contact_type=contact_type).order_by("code")
+
+
+def partners_for_link(kind, q):
+    """Partners of ``kind`` matching ``q``, each with ``linked_contact_no`` when linked to a contact already."""
+    from django.db.models import Subquery
+
+    model = _partner_model(kind)
+    qs = model.objects.all()
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q) | Q(email__icontains=q)
+                       | Q(phone_no__icontains=q))
+    linked = ContactBusinessRelation.objects.filter(**{kind: OuterRef("pk")})
+    return qs.annotate(
+        linked_contact_no=Subquery(linked.values("contact__no")[:1]),
+        linked_contact_name=Subquery(linked.values("contact__name")[:1]),
+    ).order_by("no", "pk")
+
+
+def partner_for_link(kind, pk):
+    if not pk:
+        return None
+    try:
+        related = ["territory"] + (["salesperson"] if kind == "customer" else [])
+        return partners_for_link(kind, "").select_related(*related).get(pk=int(pk))
+    except (ValueError, TypeError, _partner_model(kind).DoesNotExist):
+        return None
+
+
+def link_fields(kind):
+    """The mapped fields whose winner the user can choose (both-ways fields, contact field names)."""
+    from contacts.sync import BOTH_WAYS
+
+    return list(BOTH_WAYS[kind])
+
+
+def link_preview(contact, partner, kind, *, default="contact"):
+    """Side-by-side rows of the mapped fields whose values differ between contact and partner."""
+    from contacts.sync import BOTH_WAYS
+
+    rows = []
+    for contact_field, partner_field in BOTH_WAYS[kind].items():
+        mine, theirs = getattr(contact, contact_field), getattr(partner, partner_field)
+        if (mine or None) == (theirs or None):
+            continue
+        rows.append({
+            "field": contact_field, "label": str(Contact._meta.get_field(contact_field).verbose_name).capitalize(),
+            "contact_value": "" if mine is None else str(mine), "partner_value": "" if theirs is None else str(theirs),
+            "winner": default,
+        })
+    return rows

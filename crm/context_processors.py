@@ -1,0 +1,29 @@
+"""Context shared by every page: the navigation the user may see."""
+
+from django.urls import NoReverseMatch, reverse
+
+# (label, URL name, permission needed). Other parts add their pages here with one line each
+# (e.g. ("Duplicates", "contacts:duplicates", "contacts.view_contact")).
+NAVIGATION = [
+    ("Contacts", "contacts:list", "contacts.view_contact"),
+    ("Customers", "partners:customer-list", "partners.view_customer"),
+    ("Vendors", "partners:vendor-list", "partners.view_vendor"),
+    ("Bank accounts", "partners:bank-account-list", "partners.view_bankaccount"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = []
+    current = request.path
+    for label, url_name, perm in NAVIGATION:
+        if not user.has_perm(perm):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": current.startswith(url)})
+    return {"navigation": items}
