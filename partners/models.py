@@ -155,8 +155,8 @@ class Party(TimestampedModel):
         abstract = True
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._loaded_name = instance.__dict__.get("name")
         return instance
 

@@ -1,0 +1,766 @@
+"""``manage.py seed_demo``: realistic demo data of any size, for trying the app and for benchmarks.
+
+It switches synchronization on (Marketing Setup with the CUST / VEND / BANK business relations and
+the Contact Nos. series; Partner Setup with Customer / Vendor / Bank Account Nos.), adds lookups
+(territories, salespeople/purchasers), customer and vendor templates, interaction templates, and then
+companies, persons under them, stand-alone persons, customers, vendors and bank accounts, linked
+exactly as the synchronization engine would have linked them:
+
+- every linked contact and partner agree on each field of the field map in ``contacts.sync``
+  (the partner is filled from its contact through ``contact_to_partner_map``);
+- a link row (ContactBusinessRelation) with the setup's code for every pair, the partner's ``contact``
+  text naming the link's primary contact;
+- ``contact_business_relation`` summaries computed by the reference product's rule, persons showing
+  their company's;
+- persons carry their company's name and the inherited company fields;
+- the number series advanced past every number used.
+
+Rows are written with ``bulk_create`` in batches inside one transaction. ``bulk_create`` sends no
+``pre_save``/``post_save`` signals, so the synchronization receivers in ``contacts`` (and
+django-simple-history, which records history on ``post_save``) do not run: this command itself builds
+the state those receivers would have produced. That is what makes 100,000 contacts a matter of
+seconds; the same reason means seeded rows start without a history entry.
+
+Besides the data, it makes sure demo logins exist (a superuser, plus one user per role group when the
+role groups exist) and prints them with the app's address. That part runs even with ``--if-empty``.
+"""
+
+import os
+import random
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from faker import Faker
+from schwifty import IBAN
+from tqdm import tqdm
+
+from contacts.models import (
+    BusinessRelation,
+    BusinessRelationSummary,
+    Contact,
+    ContactBusinessRelation,
+    InteractionTemplate,
+    InteractionTemplateSetup,
+    MarketingSetup,
+)
+from contacts.sync import PARTNER_MODELS, attname, contact_to_partner_map
+from partners.models import (
+    BankAccount,
+    ContactType,
+    Customer,
+    CustomerTemplate,
+    NoSeries,
+    PartnerSetup,
+    SalespersonPurchaser,
+    Territory,
+    Vendor,
+    VendorTemplate,
+)
+from partners.numbering import next_numbers
+
+# ---------------------------------------------------------------------------------------------
+# Reference data
+# ---------------------------------------------------------------------------------------------
+
+HOME_COUNTRY = "US"  # our own company's country: customers here are "domestic"
+
+
+@dataclass(frozen=True)
+class Country:
+    locale: str
+    currency: str
+    language: str
+    phone_prefix: str
+    tld: str
+    territories: tuple[str, ...]
+    vat_prefix: str  # "" where companies are not given a VAT registration no.
+    weight: int
+
+
+COUNTRIES = {
+    "US": Country("en_US", "USD", "en-US", "+1", "com", ("US-EAST", "US-WEST", "US-MID"), "", 40),
+    "GB": Country("en_GB", "GBP", "en-GB", "+44", "co.uk", ("UK",), "GB", 12),
+    "DE": Country("de_DE", "EUR", "de-DE", "+49", "de", ("DE-NORTH", "DE-SOUTH"), "DE", 18),
+    "AT": Country("de_AT", "EUR", "de-AT", "+43", "at", ("ALPS",), "ATU", 5),
+    "FR": Country("fr_FR", "EUR", "fr-FR", "+33", "fr", ("FR",), "FR", 10),
+    "NL": Country("nl_NL", "EUR", "nl-NL", "+31", "nl", ("BENELUX",), "NL", 8),
+    "DK": Country("da_DK", "DKK", "da-DK", "+45", "dk", ("NORDIC",), "DK", 7),
+}
+EU = {"DE", "AT", "FR", "NL", "DK"}
+
+TERRITORIES = {
+    "US-EAST": "US East Coast", "US-WEST": "US West Coast", "US-MID": "US Midwest", "UK": "United Kingdom",
+    "DE-NORTH": "Germany North", "DE-SOUTH": "Germany South", "ALPS": "Austria", "FR": "France",
+    "BENELUX": "Benelux", "NORDIC": "Nordic countries",
+}
+
+# Banks whose IBAN/BIC schwifty knows (country, national bank code, BIC, name); US banks have no IBAN.
+BANKS = [
+    ("DE", "37040044", "COBADEFFXXX", "Commerzbank"),
+    ("DE", "10070000", "DEUTDEBBXXX", "Deutsche Bank"),
+    ("DE", "50010517", "INGDDEFFXXX", "ING-DiBa"),
+    ("DE", "20050550", "HASPDEHHXXX", "Hamburger Sparkasse"),
+    ("GB", "BARC200000", "BARCGB22XXX", "Barclays Bank"),
+    ("GB", "HBUK400515", "HBUKGB4BXXX", "HSBC UK Bank"),
+    ("GB", "NWBK601613", "NWBKGB2LXXX", "NatWest"),
+    ("FR", "1010700001", "BREDFRPPXXX", "BRED Banque Populaire"),
+    ("FR", "3000600001", "AGRIFRPPXXX", "Crédit Agricole"),
+    ("NL", "INGB", "INGBNL2AXXX", "ING Bank"),
+    ("NL", "RABO", "RABONL2UXXX", "Rabobank"),
+    ("NL", "ABNA", "ABNANL2AXXX", "ABN AMRO Bank"),
+    ("DK", "3000", "DABADKKKXXX", "Danske Bank"),
+    ("AT", "20111", "GIBAATWWXXX", "Erste Bank"),
+    ("US", "", "CHASUS33XXX", "JPMorgan Chase Bank"),
+    ("US", "", "BOFAUS3NXXX", "Bank of America"),
+    ("US", "", "WFBIUS6SXXX", "Wells Fargo Bank"),
+]
+
+BUSINESS_RELATIONS = {
+    "CUST": "Customer",
+    "VEND": "Vendor",
+    "BANK": "Bank",
+    "PROSPECT": "Prospect",
+    "PRESS": "Press",
+    "PARTNER": "Business partner",
+}
+
+NUMBER_SERIES = {  # code: (description, starting no.)
+    "CONT": ("Contacts", "CT000001"),
+    "CUST": ("Customers", "C00001"),
+    "VEND": ("Vendors", "V00001"),
+    "BANK": ("Bank accounts", "B0001"),
+}
+
+INTERACTION_TEMPLATES = {  # InteractionTemplateSetup field: (code, description)
+    "sales_quotes": ("SQUOTE", "Sales quote"),
+    "sales_blanket_orders": ("SBLANKET", "Sales blanket order"),
+    "sales_order_confirmations": ("SORDER", "Sales order confirmation"),
+    "purchase_quotes": ("PQUOTE", "Purchase quote"),
+    "purchase_orders": ("PORDER", "Purchase order"),
+    "emails": ("EMAIL", "E-mail"),
+}
+
+# (code, description, contact type, payment terms, posting group, VAT bus. posting group, country, currency,
+#  credit limit)
+CUSTOMER_TEMPLATES = [
+    ("CUST-DOM", "Domestic companies", ContactType.COMPANY, "30D", "DOMESTIC", "DOMESTIC", "US", "USD", "10000"),
+    ("CUST-EU", "EU companies", ContactType.COMPANY, "30D", "EU", "EU", "", "EUR", "5000"),
+    ("CUST-EXP", "Export companies (outside the EU)", ContactType.COMPANY, "14D", "FOREIGN", "EXPORT", "", "",
+     "5000"),
+    ("CUST-PRIV", "Private persons, domestic", ContactType.PERSON, "COD", "DOMESTIC", "DOMESTIC", "US", "USD", "0"),
+    ("CUST-PRIV-EU", "Private persons, EU", ContactType.PERSON, "COD", "EU", "EU", "", "EUR", "0"),
+]
+VENDOR_TEMPLATES = [
+    ("VEND-DOM", "Domestic suppliers", ContactType.COMPANY, "30D", "DOMESTIC", "DOMESTIC", "US", "USD"),
+    ("VEND-EU", "EU suppliers", ContactType.COMPANY, "30D", "EU", "EU", "", "EUR"),
+    ("VEND-EXP", "Suppliers outside the EU", ContactType.COMPANY, "14D", "FOREIGN", "EXPORT", "", ""),
+    ("VEND-FREEL", "Freelancers", ContactType.PERSON, "14D", "DOMESTIC", "DOMESTIC", "US", "USD"),
+]
+
+JOB_TITLES = [
+    "Managing Director", "CEO", "CFO", "Purchasing Manager", "Buyer", "Sales Manager", "Accountant",
+    "Office Manager", "Head of IT", "Marketing Manager", "Project Manager", "Logistics Coordinator",
+    "Assistant", "Controller", "Engineer", "Consultant", "Customer Service", "Head of Operations",
+]
+PAYMENT_TERMS = ["14D", "30D", "30D", "30D", "60D", "COD", "1M(8D)"]
+CREDIT_LIMITS = [Decimal(v) for v in ("0", "5000", "10000", "10000", "25000", "50000", "100000")]
+
+ROLE_USERS = {"Sales": "sales", "Purchasing": "purchasing", "Finance": "finance", "Administrators": "administrator"}
+
+
+def _cut(value: str, length: int) -> str:
+    return value[:length]
+
+
+def _ascii_slug(value: str, sep: str = "") -> str:
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    words = "".join(ch if ch.isalnum() else " " for ch in folded).split()
+    return sep.join(words)
+
+
+def summary_of(rows, setup_codes) -> str:
+    """The reference product's relation summary (bc-sync-spec §1.1) from ``(code, link_to_table)`` rows."""
+    if not rows:
+        return BusinessRelationSummary.NONE
+    linked = [link for code, link in rows if link and code in setup_codes]
+    if not linked:
+        return BusinessRelationSummary.OTHER if len(rows) == 1 else BusinessRelationSummary.MULTIPLE
+    if len(linked) == 1 and len(rows) == 1:
+        return linked[0]
+    return BusinessRelationSummary.MULTIPLE
+
+
+# ---------------------------------------------------------------------------------------------
+# The command
+# ---------------------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = (
+        "Create realistic demo data (contacts, customers, vendors, bank accounts, setup) consistent with the "
+        "synchronization rules, and demo logins. Without size options: 200 contacts, a quarter of them "
+        "customers, a tenth vendors, a bank account per 500 contacts (at least 3)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--contacts", type=int, default=200,
+                            help="Contacts to create in all: companies and persons (default 200).")
+        parser.add_argument("--customers", type=int, default=None,
+                            help="Customers, each linked to a contact (default: contacts ÷ 4). About one in "
+                                 "ten is a private person.")
+        parser.add_argument("--vendors", type=int, default=None,
+                            help="Vendors, each linked to a company contact (default: contacts ÷ 10). About "
+                                 "three in ten are companies that are customers too.")
+        parser.add_argument("--bank-accounts", type=int, default=None,
+                            help="Our bank accounts, each linked to a bank's company contact "
+                                 "(default: contacts ÷ 500, at least 3).")
+        parser.add_argument("--duplicates", type=float, default=1.0, metavar="PCT",
+                            help="Percentage of companies that are near-duplicates of another one, for "
+                                 "trying duplicate detection (default 1).")
+        parser.add_argument("--seed", type=int, default=None, help="Random seed, for reproducible data.")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Add no data when any contact, customer, vendor or bank account exists "
+                                 "(the demo logins are still made sure of).")
+        parser.add_argument("--batch-size", type=int, default=2000, help="Rows per INSERT batch (default 2000).")
+        parser.add_argument("--password", default="demo",
+                            help="Password for newly created demo logins (default: demo).")
+
+    # -- entry point -------------------------------------------------------------------------
+
+    def handle(self, *args, **options):
+        plan = self.plan(options)
+        started = time.perf_counter()
+        with transaction.atomic():
+            existing = self.existing_data()
+            if options["if_empty"] and existing:
+                self.stdout.write(f"Demo data not added: the database already holds {existing}.")
+                created = None
+            else:
+                created = Seeder(plan, seed=options["seed"], batch_size=options["batch_size"],
+                                 progress=options["verbosity"] >= 1).run()
+            logins = self.ensure_logins(options["password"])
+        elapsed = time.perf_counter() - started
+        if created:
+            self.stdout.write(self.style.SUCCESS(
+                f"Created {created['contacts']} contacts ({created['companies']} companies, {created['persons']} "
+                f"persons), {created['customers']} customers, {created['vendors']} vendors, "
+                f"{created['bank_accounts']} bank accounts and {created['relations']} business relation rows "
+                f"in {elapsed:.1f} s."
+            ))
+        self.print_logins(logins)
+
+    def plan(self, options) -> "Plan":
+        contacts = options["contacts"]
+        customers = contacts // 4 if options["customers"] is None else options["customers"]
+        vendors = contacts // 10 if options["vendors"] is None else options["vendors"]
+        banks = max(3, contacts // 500) if options["bank_accounts"] is None else options["bank_accounts"]
+        if options["bank_accounts"] is None:
+            banks = min(banks, contacts // 4)
+        for name, value in (("--contacts", contacts), ("--customers", customers), ("--vendors", vendors),
+                            ("--bank-accounts", banks)):
+            if value < 0:
+                raise CommandError(f"{name} must be zero or more, not {value}.")
+        if options["batch_size"] < 1:
+            raise CommandError(f"--batch-size must be at least 1, not {options['batch_size']}.")
+        if not 0 <= options["duplicates"] <= 50:
+            raise CommandError(f"--duplicates is a percentage from 0 to 50, not {options['duplicates']}.")
+        plan = Plan.make(contacts, customers, vendors, banks, options["duplicates"])
+        if plan.companies + plan.person_customers > contacts:
+            raise CommandError(
+                f"{contacts} contacts are too few for {customers} customers, {vendors} vendors and {banks} bank "
+                f"accounts: they need {plan.companies_needed} company contacts and {plan.person_customers} "
+                f"person contacts ({plan.companies_needed + plan.person_customers} in all). Raise --contacts or "
+                f"lower the others."
+            )
+        return plan
+
+    @staticmethod
+    def existing_data() -> str:
+        counts = [(model._meta.verbose_name_plural, model.objects.count())
+                  for model in (Contact, *PARTNER_MODELS.values())]
+        return ", ".join(f"{n} {label}" for label, n in counts if n)
+
+    # -- logins --------------------------------------------------------------------------------
+
+    def ensure_logins(self, password):
+        """Create the demo superuser and, when the role groups exist, one user per role. Idempotent."""
+        User = get_user_model()
+        logins = []
+        wanted = [("demo", None)]
+        for group in Group.objects.filter(name__in=ROLE_USERS).order_by("name"):
+            wanted.append((ROLE_USERS[group.name], group))
+        for username, group in wanted:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.com", "first_name": username.title()}
+            )
+            if created:
+                user.set_password(password)
+            if group is None:
+                user.is_staff = user.is_superuser = True
+            elif group.name == "Administrators":
+                user.is_staff = True
+            user.save()
+            if group is not None:
+                user.groups.add(group)
+            self.attach_salesperson(user, group)
+            shown = password if user.check_password(password) else "(changed since it was created; not shown)"
+            logins.append((username, shown, group.name if group else "superuser"))
+        return logins
+
+    @staticmethod
+    def attach_salesperson(user, group):
+        """The sales user is a salesperson, the purchasing user a purchaser (when the demo has them)."""
+        if group is None or group.name not in ("Sales", "Purchasing"):
+            return
+        if SalespersonPurchaser.objects.filter(user=user).exists():
+            return
+        prefix = "SP" if group.name == "Sales" else "PU"
+        person = SalespersonPurchaser.objects.filter(code__startswith=prefix, user__isnull=True).order_by("code").first()
+        if person is not None:
+            person.user = user
+            person.save(update_fields=["user"])
+
+    def print_logins(self, logins):
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write("")
+        self.stdout.write(f"App:   http://127.0.0.1:{port}/")
+        self.stdout.write(f"Admin: http://127.0.0.1:{port}/admin/")
+        self.stdout.write("Demo logins (username / password / role):")
+        for username, password, role in logins:
+            self.stdout.write(f"  {username} / {password} / {role}")
+
+
+# ---------------------------------------------------------------------------------------------
+# What to create
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    contacts: int
+    customers: int
+    vendors: int
+    banks: int
+    duplicates_pct: float
+    person_customers: int
+    company_customers: int
+    both: int  # companies that are customer and vendor
+    vendor_only: int
+    companies_needed: int
+    companies: int
+
+    @classmethod
+    def make(cls, contacts, customers, vendors, banks, duplicates_pct):
+        person_customers = customers // 10
+        company_customers = customers - person_customers
+        both = min(vendors * 3 // 10, company_customers)
+        vendor_only = vendors - both
+        needed = company_customers + vendor_only + banks
+        # About 35% of contacts are companies, more when the partners need them.
+        companies = max(needed, round(contacts * 0.35))
+        companies = min(companies, max(contacts - person_customers, needed))
+        return cls(contacts, customers, vendors, banks, duplicates_pct, person_customers, company_customers, both,
+                   vendor_only, needed, companies)
+
+    @property
+    def persons(self):
+        return self.contacts - self.companies
+
+
+class Seeder:
+    """Builds the rows in memory, a batch of companies at a time, and writes them with bulk_create."""
+
+    def __init__(self, plan: Plan, *, seed, batch_size, progress):
+        self.plan = plan
+        self.rng = random.Random(seed)
+        self.batch_size = batch_size
+        self.progress = progress
+        self.fakers = {}
+        for code, country in COUNTRIES.items():
+            faker = Faker(country.locale)
+            faker.seed_instance(self.rng.randrange(2**32))
+            self.fakers[code] = faker
+        self.pools = {}
+        self.pool_size = min(2000, max(50, plan.contacts // 20))
+        self.counts = dict.fromkeys(
+            ("contacts", "companies", "persons", "customers", "vendors", "bank_accounts", "relations"), 0)
+        self.partner_fields = {kind: [(attname(Contact, c), attname(PARTNER_MODELS[kind], p))
+                                      for c, p in contact_to_partner_map(kind).items()]
+                               for kind in PARTNER_MODELS}
+
+    # -- setup ---------------------------------------------------------------------------------
+
+    def setup(self):
+        """Switch synchronization on and add the lookups; keeps whatever is set up already."""
+        relations = {}
+        for code, description in BUSINESS_RELATIONS.items():
+            relations[code], _ = BusinessRelation.objects.get_or_create(code=code,
+                                                                        defaults={"description": description})
+        series = {}
+        for code, (description, starting_no) in NUMBER_SERIES.items():
+            series[code], _ = NoSeries.objects.get_or_create(
+                code=code, defaults={"description": description, "starting_no": starting_no})
+
+        marketing = MarketingSetup.load()
+        for field, code in (("bus_rel_code_for_customers", "CUST"), ("bus_rel_code_for_vendors", "VEND"),
+                            ("bus_rel_code_for_bank_accounts", "BANK")):
+            if getattr(marketing, field) is None:
+                setattr(marketing, field, relations[code])
+        marketing.contact_nos = marketing.contact_nos or series["CONT"]
+        marketing.default_country_code = marketing.default_country_code or HOME_COUNTRY
+        marketing.default_language_code = marketing.default_language_code or COUNTRIES[HOME_COUNTRY].language
+        marketing.full_clean()
+        marketing.save()
+        self.marketing = marketing
+        self.codes = {kind: marketing.code_for(kind) for kind in PARTNER_MODELS}
+        self.setup_codes = {code.pk for code in self.codes.values()}
+        self.prospect, self.press = relations["PROSPECT"], relations["PRESS"]
+
+        partner_setup = PartnerSetup.load()
+        partner_setup.customer_nos = partner_setup.customer_nos or series["CUST"]
+        partner_setup.vendor_nos = partner_setup.vendor_nos or series["VEND"]
+        partner_setup.bank_account_nos = partner_setup.bank_account_nos or series["BANK"]
+        partner_setup.save()
+        self.series = {"contact": marketing.contact_nos, "customer": partner_setup.customer_nos,
+                       "vendor": partner_setup.vendor_nos, "bank_account": partner_setup.bank_account_nos}
+
+        self.territories = {}
+        for code, name in TERRITORIES.items():
+            self.territories[code], _ = Territory.objects.get_or_create(code=code, defaults={"name": name})
+
+        people = []
+        us = self.fakers["US"]
+        for prefix, count in (("SP", 6), ("PU", 3)):
+            for i in range(1, count + 1):
+                first, last = us.first_name(), us.last_name()
+                person, _ = SalespersonPurchaser.objects.get_or_create(
+                    code=f"{prefix}{i:02d}",
+                    defaults={"name": f"{first} {last}", "email": f"{first}.{last}@example.com".lower()})
+                people.append(person)
+        self.salespeople = [p for p in people if p.code.startswith("SP")]
+        self.purchasers = [p for p in people if p.code.startswith("PU")]
+
+        self.customer_templates = {}
+        for code, desc, ctype, terms, group, vat_group, country, currency, limit in CUSTOMER_TEMPLATES:
+            self.customer_templates[code], _ = CustomerTemplate.objects.get_or_create(code=code, defaults={
+                "description": desc, "contact_type": ctype, "payment_terms_code": terms,
+                "customer_posting_group": group, "gen_bus_posting_group": group, "vat_bus_posting_group": vat_group,
+                "country_code": country, "currency_code": currency, "credit_limit": Decimal(limit),
+                "territory": self.territories["US-EAST"] if country == "US" else None})
+        self.vendor_templates = {}
+        for code, desc, ctype, terms, group, vat_group, country, currency in VENDOR_TEMPLATES:
+            self.vendor_templates[code], _ = VendorTemplate.objects.get_or_create(code=code, defaults={
+                "description": desc, "contact_type": ctype, "payment_terms_code": terms,
+                "vendor_posting_group": group, "gen_bus_posting_group": group, "vat_bus_posting_group": vat_group,
+                "country_code": country, "currency_code": currency})
+
+        interaction_setup = InteractionTemplateSetup.load()
+        for kind, (code, description) in INTERACTION_TEMPLATES.items():
+            template, _ = InteractionTemplate.objects.get_or_create(code=code, defaults={"description": description})
+            if getattr(interaction_setup, kind) is None:
+                setattr(interaction_setup, kind, template)
+        interaction_setup.save()
+
+    # -- the run -------------------------------------------------------------------------------
+
+    def run(self):
+        self.setup()
+        plan, rng = self.plan, self.rng
+
+        # Roles of the companies, in a random order: which are customers, vendors, banks, prospects…
+        roles = ([("customer", "vendor")] * plan.both + [("customer",)] * (plan.company_customers - plan.both)
+                 + [("vendor",)] * plan.vendor_only + [("bank_account",)] * plan.banks)
+        roles += [()] * (plan.companies - len(roles))
+        rng.shuffle(roles)
+        # Persons: about one in ten stand-alone (at least the private customers), the rest under companies.
+        standalone = plan.persons if plan.companies == 0 else max(plan.person_customers, plan.persons // 10)
+        under = plan.persons - standalone
+        persons_per_company = [0] * plan.companies
+        for _ in range(under):
+            persons_per_company[rng.randrange(plan.companies)] += 1
+
+        bar = tqdm(total=plan.contacts, unit="contacts", disable=not self.progress or plan.contacts < 5000,
+                   file=sys.stderr)
+        step = max(1, self.batch_size // 3)
+        for start in range(0, plan.companies, step):
+            chunk = range(start, min(start + step, plan.companies))
+            written = self.company_batch([roles[i] for i in chunk], [persons_per_company[i] for i in chunk])
+            bar.update(written)
+        person_roles = [True] * plan.person_customers + [False] * (standalone - plan.person_customers)
+        rng.shuffle(person_roles)
+        for start in range(0, standalone, self.batch_size):
+            written = self.standalone_batch(person_roles[start:start + self.batch_size])
+            bar.update(written)
+        bar.close()
+        return self.counts
+
+    # -- batches -------------------------------------------------------------------------------
+
+    def company_batch(self, roles, person_counts):
+        rng = self.rng
+        companies = []
+        for role in roles:
+            near_duplicate = companies and role != ("bank_account",) and rng.random() * 100 < self.plan.duplicates_pct
+            duplicate_of = companies[-1] if near_duplicate else None
+            companies.append(self.new_company(role, duplicate_of))
+        rows_by_company = []
+        for company, role in zip(companies, roles, strict=True):
+            rows = [(self.codes[kind], kind) for kind in role]
+            if not role and rng.random() < 0.25:
+                rows.append((self.prospect, ""))
+            if rng.random() < 0.03:
+                rows.append((self.press, ""))
+            company.contact_business_relation = summary_of([(c.pk, link) for c, link in rows], self.setup_codes)
+            rows_by_company.append(rows)
+        self.number(companies)
+        Contact.objects.bulk_create(companies, batch_size=self.batch_size)
+
+        persons, first_person = [], {}
+        for company, count in zip(companies, person_counts, strict=True):
+            for i in range(count):
+                person = self.new_person(company.country_code, company=company)
+                persons.append(person)
+                if i == 0:
+                    first_person[company.pk] = person
+        self.number(persons)
+        Contact.objects.bulk_create(persons, batch_size=self.batch_size)
+
+        partners = {kind: [] for kind in PARTNER_MODELS}
+        links = []
+        for company, rows in zip(companies, rows_by_company, strict=True):
+            primary = first_person.get(company.pk)
+            for code, kind in rows:
+                partner = self.new_partner(kind, company, primary) if kind else None
+                if partner is not None:
+                    partners[kind].append(partner)
+                links.append(ContactBusinessRelation(
+                    contact=company, business_relation=code, link_to_table=kind,
+                    primary_contact=primary if kind else None, **({kind: partner} if kind else {})))
+        self.write_partners(partners)
+        ContactBusinessRelation.objects.bulk_create(links, batch_size=self.batch_size)
+        self.counts["relations"] += len(links)
+        self.counts["companies"] += len(companies)
+        self.counts["persons"] += len(persons)
+        self.counts["contacts"] += len(companies) + len(persons)
+        return len(companies) + len(persons)
+
+    def standalone_batch(self, is_customer):
+        rng = self.rng
+        persons, rows_by_person = [], []
+        for customer in is_customer:
+            country = self.random_country()
+            person = self.new_person(country)
+            rows = [(self.codes["customer"], "customer")] if customer else []
+            if not customer and rng.random() < 0.05:
+                rows.append((self.press, ""))
+            if not customer and rng.random() < 0.02:  # a minor: blocked until parental consent arrives
+                person.minor = True
+                person.parental_consent_received = rng.random() < 0.5
+                person.privacy_blocked = not person.parental_consent_received
+            person.contact_business_relation = summary_of([(c.pk, link) for c, link in rows], self.setup_codes)
+            persons.append(person)
+            rows_by_person.append(rows)
+        self.number(persons)
+        Contact.objects.bulk_create(persons, batch_size=self.batch_size)
+        customers, links = [], []
+        for person, rows in zip(persons, rows_by_person, strict=True):
+            for code, kind in rows:
+                partner = None
+                if kind:
+                    partner = self.new_partner(kind, person, None)
+                    customers.append(partner)
+                links.append(ContactBusinessRelation(contact=person, business_relation=code, link_to_table=kind,
+                                                     **({kind: partner} if kind else {})))
+        self.write_partners({"customer": customers})
+        ContactBusinessRelation.objects.bulk_create(links, batch_size=self.batch_size)
+        self.counts["relations"] += len(links)
+        self.counts["persons"] += len(persons)
+        self.counts["contacts"] += len(persons)
+        return len(persons)
+
+    def number(self, contacts):
+        if contacts:
+            for contact, no in zip(contacts, next_numbers(self.series["contact"], len(contacts), model=Contact),
+                                   strict=True):
+                contact.no = no
+
+    def write_partners(self, partners):
+        for kind, rows in partners.items():
+            if not rows:
+                continue
+            model = PARTNER_MODELS[kind]
+            for partner, no in zip(rows, next_numbers(self.series[kind], len(rows), model=model), strict=True):
+                partner.no = no
+            model.objects.bulk_create(rows, batch_size=self.batch_size)
+            self.counts[f"{kind}s"] += len(rows)
+
+    # -- rows ----------------------------------------------------------------------------------
+
+    def random_country(self):
+        return self.rng.choices(list(COUNTRIES), weights=[c.weight for c in COUNTRIES.values()])[0]
+
+    def phone(self, country):
+        rng = self.rng
+        return f"{COUNTRIES[country].phone_prefix} {rng.randint(20, 989)} {rng.randint(100000, 9999999)}"
+
+    def pick(self, country, what):
+        """A value Faker made for ``country``: drawn from a pool, since Faker is the slow part of large runs."""
+        pool = self.pools.get((country, what))
+        if pool is None:
+            faker = self.fakers[country]
+            make = getattr(faker, what)
+            pool = self.pools[(country, what)] = [make() for _ in range(self.pool_size)]
+        return self.rng.choice(pool)
+
+    def address(self, country):
+        rng = self.rng
+        address = {
+            "address": _cut(f"{self.pick(country, 'street_name')} {rng.randint(1, 250)}", 100),
+            "post_code": _cut(self.pick(country, "postcode"), 20),
+            "city": _cut(self.pick(country, "city"), 30),
+            "county": _cut(self.pick(country, "state"), 30) if country == "US" else "",
+        }
+        if rng.random() < 0.08:
+            address["address_2"] = f"Suite {rng.randint(1, 999)}" if country in ("US", "GB") else \
+                f"{rng.randint(1, 6)}. OG"
+        return address
+
+    def new_company(self, role, duplicate_of=None):
+        rng = self.rng
+        if duplicate_of is not None:
+            # A near-duplicate: the same firm typed again, a little differently.
+            name = rng.choice([duplicate_of.name.upper(), duplicate_of.name.replace(",", ""),
+                               duplicate_of.name + " ", duplicate_of.name.replace(" and ", " & ")]).strip()
+            fields = {f: getattr(duplicate_of, f) for f in ("address", "address_2", "post_code", "city", "county",
+                                                             "country_code", "phone_no", "territory",
+                                                             "language_code", "currency_code")}
+            fields["email"] = ""
+            fields["home_page"] = duplicate_of.home_page
+            country = duplicate_of.country_code
+        else:
+            if role == ("bank_account",):
+                country, bank_code, bic, bank = rng.choice(BANKS)
+                name = f"{bank} {self.pick(country, 'city')}"
+            else:
+                country = self.random_country()
+                name = self.fakers[country].company()
+            slug = _ascii_slug(name.split(",")[0])[:40] or "firm"
+            domain = f"{slug}.{COUNTRIES[country].tld}"
+            fields = {
+                **self.address(country),
+                "country_code": country,
+                "phone_no": self.phone(country),
+                "fax_no": self.phone(country) if rng.random() < 0.2 else "",
+                "email": _cut(f"info@{domain}", 80),
+                "home_page": _cut(f"www.{domain}", 80),
+                "territory": self.territories[rng.choice(COUNTRIES[country].territories)],
+                "language_code": COUNTRIES[country].language,
+                "currency_code": COUNTRIES[country].currency,
+            }
+        spec = COUNTRIES[country]
+        contact = Contact(
+            type=ContactType.COMPANY,
+            name=_cut(name, 100),
+            search_name=_cut(name.upper(), 100),  # bulk_create skips save(), which keeps it following the name
+            company_name=_cut(name, 100),
+            vat_registration_no=f"{spec.vat_prefix}{rng.randrange(10**8, 10**9)}" if spec.vat_prefix else "",
+            salesperson=rng.choice(self.salespeople) if rng.random() < 0.85 else None,
+            **fields,
+        )
+        if role == ("bank_account",) and duplicate_of is None:
+            contact._bank = (bank_code, bic)
+        return contact
+
+    def new_person(self, country, company=None):
+        rng = self.rng
+        first, last = self.pick(country, "first_name"), self.pick(country, "last_name")
+        middle = self.pick(country, "first_name") if rng.random() < 0.1 else ""
+        name = " ".join(part for part in (first, middle, last) if part)
+        fields = {
+            "type": ContactType.PERSON,
+            "name": _cut(name, 100),
+            "search_name": _cut(name.upper(), 100),
+            "first_name": _cut(first, 30),
+            "middle_name": _cut(middle, 30),
+            "surname": _cut(last, 30),
+            "initials": "".join(part[0] for part in (first, middle, last) if part).upper(),
+            "mobile_phone_no": self.phone(country) if rng.random() < 0.7 else "",
+        }
+        personal = _ascii_slug(f"{first} {last}", ".") or "person"
+        if company is not None:
+            # Inherited from the company (Marketing Setup's inherit switches are on): salesperson, territory,
+            # country and language always; address and communication details as the person's own are blank.
+            domain = company.email.partition("@")[2] or f"{_ascii_slug(company.name)[:40]}.com"
+            fields.update(
+                company=company, company_name=company.name, job_title=rng.choice(JOB_TITLES),
+                contact_business_relation=company.contact_business_relation,  # a person shows its company's
+                salesperson=company.salesperson, territory=company.territory, country_code=company.country_code,
+                language_code=company.language_code,
+                **{f: getattr(company, f) for f in ("address", "address_2", "post_code", "city", "county",
+                                                   "phone_no", "fax_no", "home_page")},
+                email=_cut(f"{personal}@{domain}", 80),
+            )
+        else:
+            spec = COUNTRIES[country]
+            fields.update(
+                **self.address(country), country_code=country, phone_no=self.phone(country),
+                email=_cut(f"{personal}{rng.randint(1, 99)}@example.{spec.tld}", 80),
+                territory=self.territories[rng.choice(spec.territories)], language_code=spec.language,
+                currency_code=spec.currency,
+                salesperson=rng.choice(self.salespeople) if rng.random() < 0.5 else None,
+            )
+        return Contact(**fields)
+
+    def new_partner(self, kind, contact, primary):
+        """A partner filled from its contact through the field map, plus its own (invoicing, bank) fields."""
+        rng = self.rng
+        model = PARTNER_MODELS[kind]
+        values = {partner_field: getattr(contact, contact_field)
+                  for contact_field, partner_field in self.partner_fields[kind]}
+        values["contact"] = primary.name if primary is not None else (contact.name if contact.is_person else "")
+        country = contact.country_code
+        region = "DOMESTIC" if country == HOME_COUNTRY else "EU" if country in EU else "FOREIGN"
+        if kind == "customer":
+            template = self.customer_templates[
+                ("CUST-PRIV" if region == "DOMESTIC" else "CUST-PRIV-EU") if contact.is_person
+                else {"DOMESTIC": "CUST-DOM", "EU": "CUST-EU", "FOREIGN": "CUST-EXP"}[region]]
+            values.update(
+                payment_terms_code=rng.choice(PAYMENT_TERMS) if not contact.is_person else template.payment_terms_code,
+                customer_posting_group=template.customer_posting_group,
+                gen_bus_posting_group=template.gen_bus_posting_group,
+                vat_bus_posting_group=template.vat_bus_posting_group,
+                credit_limit=rng.choice(CREDIT_LIMITS) if not contact.is_person else template.credit_limit,
+                blocked=rng.choice(["ship", "invoice", "all"]) if rng.random() < 0.02 else "",
+            )
+        elif kind == "vendor":
+            template = self.vendor_templates[{"DOMESTIC": "VEND-DOM", "EU": "VEND-EU", "FOREIGN": "VEND-EXP"}[region]]
+            values.update(
+                purchaser=rng.choice(self.purchasers),
+                payment_terms_code=rng.choice(PAYMENT_TERMS),
+                vendor_posting_group=template.vendor_posting_group,
+                gen_bus_posting_group=template.gen_bus_posting_group,
+                vat_bus_posting_group=template.vat_bus_posting_group,
+                blocked="payment" if rng.random() < 0.02 else "",
+            )
+        else:
+            bank_code, bic = getattr(contact, "_bank", None) or ("", "")
+            account = f"{rng.randrange(10**7, 10**8)}"  # 8 digits fit every country's BBAN
+            iban = ""
+            if bank_code:
+                iban = IBAN.generate(country, bank_code=bank_code, account_code=account).compact
+            values.update(
+                our_contact=rng.choice(self.purchasers),
+                bank_account_no=account,
+                iban=iban,
+                swift_code=bic,
+                bank_branch_no=bank_code[:20],
+                bank_acc_posting_group="OPERATING" if contact.currency_code == "USD" else "FOREIGN",
+            )
+        return model(**values)

@@ -1,0 +1,225 @@
+"""seed_demo leaves data that the synchronization rules could have produced, and logins to try it with."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
+from contacts.sync import PARTNER_MODELS, attname, contact_to_partner_map
+from partners.models import BankAccount, ContactType, Customer, PartnerSetup, Vendor
+from partners.numbering import split_number
+
+SIZES = {"contacts": 80, "customers": 20, "vendors": 10, "bank_accounts": 3}
+
+
+def seed(**options):
+    out = StringIO()
+    call_command("seed_demo", stdout=out, stderr=StringIO(), **{"seed": 7, **SIZES, **options})
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db):
+    return seed()
+
+
+def expected_summary(contact):
+    """The reference rule (bc-sync-spec §1.1), computed from the rows in the database."""
+    if contact.company_id:
+        return expected_summary(contact.company)
+    setup = MarketingSetup.load()
+    setup_codes = {setup.bus_rel_code_for_customers_id, setup.bus_rel_code_for_vendors_id,
+                   setup.bus_rel_code_for_bank_accounts_id}
+    rows = list(contact.business_relations.all())
+    if not rows:
+        return "none"
+    linked = [r for r in rows if r.link_to_table and r.business_relation_id in setup_codes]
+    if not linked:
+        return "other" if len(rows) == 1 else "multiple"
+    if len(linked) == 1 and len(rows) == 1:
+        return linked[0].link_to_table
+    return "multiple"
+
+
+def test_it_creates_the_sizes_asked_for(seeded):
+    assert Contact.objects.count() == 80
+    assert Customer.objects.count() == 20
+    assert Vendor.objects.count() == 10
+    assert BankAccount.objects.count() == 3
+    assert Contact.objects.filter(type=ContactType.COMPANY).exists()
+    assert Contact.objects.filter(type=ContactType.PERSON, company__isnull=False).exists()
+    assert Contact.objects.filter(type=ContactType.PERSON, company__isnull=True).exists()
+
+
+def test_synchronization_is_switched_on(seeded):
+    setup = MarketingSetup.load()
+    assert (setup.bus_rel_code_for_customers.code, setup.bus_rel_code_for_vendors.code,
+            setup.bus_rel_code_for_bank_accounts.code) == ("CUST", "VEND", "BANK")
+    assert setup.contact_nos.starting_no == "CT000001"
+    partner_setup = PartnerSetup.load()
+    assert (partner_setup.customer_nos.code, partner_setup.vendor_nos.code,
+            partner_setup.bank_account_nos.code) == ("CUST", "VEND", "BANK")
+
+
+def test_every_partner_is_linked_to_one_contact_with_the_setup_code(seeded):
+    setup = MarketingSetup.load()
+    for kind, model in PARTNER_MODELS.items():
+        for partner in model.objects.all():
+            link = ContactBusinessRelation.objects.get(**{kind: partner})
+            assert link.link_to_table == kind
+            assert link.business_relation == setup.code_for(kind)
+
+
+def test_linked_contact_and_partner_agree_on_every_mapped_field(seeded):
+    links = ContactBusinessRelation.objects.exclude(link_to_table="").select_related(
+        "contact", "customer", "vendor", "bank_account")
+    assert links.count() == 33
+    for link in links:
+        partner = link.partner
+        for contact_field, partner_field in contact_to_partner_map(link.link_to_table).items():
+            contact_value = getattr(link.contact, attname(Contact, contact_field))
+            partner_value = getattr(partner, attname(type(partner), partner_field))
+            assert contact_value == partner_value, (link.contact.no, partner.no, contact_field)
+
+
+def test_a_customers_contact_type_is_its_contacts_type_and_person_customers_exist(seeded):
+    for link in ContactBusinessRelation.objects.filter(link_to_table="customer").select_related("contact", "customer"):
+        assert link.customer.contact_type == link.contact.type
+    assert Customer.objects.filter(contact_type=ContactType.PERSON).exists()
+
+
+def test_vendors_and_bank_accounts_are_linked_to_companies(seeded):
+    assert not ContactBusinessRelation.objects.filter(link_to_table__in=["vendor", "bank_account"],
+                                                      contact__type=ContactType.PERSON).exists()
+
+
+def test_the_partners_contact_text_names_the_links_primary_contact(seeded):
+    links = ContactBusinessRelation.objects.filter(primary_contact__isnull=False).select_related(
+        "primary_contact", "customer", "vendor", "bank_account")
+    assert links.exists()
+    for link in links:
+        assert link.primary_contact.company_id == link.contact_id
+        assert link.partner.contact == link.primary_contact.name
+
+
+def test_relation_summaries_follow_the_reference_rule(seeded):
+    contacts = Contact.objects.select_related("company").prefetch_related("business_relations",
+                                                                          "company__business_relations")
+    seen = set()
+    for contact in contacts:
+        assert contact.contact_business_relation == expected_summary(contact), contact.no
+        seen.add(contact.contact_business_relation)
+    assert {"none", "customer", "vendor", "bank_account", "multiple"} <= seen
+
+
+def test_persons_carry_their_companys_name_and_inherited_fields(seeded):
+    persons = Contact.objects.filter(company__isnull=False).select_related("company")
+    assert persons.exists()
+    for person in persons:
+        company = person.company
+        assert person.company_name == company.name
+        for field in ("salesperson_id", "territory_id", "country_code", "language_code"):
+            assert getattr(person, field) == getattr(company, field)
+    for company in Contact.objects.filter(type=ContactType.COMPANY):
+        assert company.company_name == company.name
+
+
+def test_search_name_follows_the_name(seeded):
+    for model in (Contact, *PARTNER_MODELS.values()):
+        for row in model.objects.all():
+            assert row.search_name == row.name.upper()
+
+
+def test_every_seeded_row_passes_validation(seeded):
+    """IBANs, BICs, country, currency and language codes, e-mails and phone numbers are all valid."""
+    for model in (Contact, *PARTNER_MODELS.values()):
+        for row in model.objects.all():
+            row.full_clean()
+    assert all(account.iban or account.country_code == "US" for account in BankAccount.objects.all())
+
+
+def test_number_series_are_advanced_past_every_number_used(seeded):
+    series = {Contact: MarketingSetup.load().contact_nos, **{
+        model: getattr(PartnerSetup.load(), model.setup_series_field) for model in PARTNER_MODELS.values()}}
+    for model, no_series in series.items():
+        no_series.refresh_from_db()
+        highest = max(int(split_number(no)[1]) for no in model.objects.values_list("no", flat=True))
+        assert int(split_number(no_series.last_no_used)[1]) == highest
+    assert Contact.objects.order_by("no").first().no == "CT000001"
+
+
+def test_if_empty_adds_nothing_when_data_exists(seeded):
+    before = [model.objects.count() for model in (Contact, ContactBusinessRelation, *PARTNER_MODELS.values())]
+    out = seed(if_empty=True)
+    assert "Demo data not added" in out
+    assert [model.objects.count() for model in (Contact, ContactBusinessRelation, *PARTNER_MODELS.values())] == before
+
+
+def test_without_if_empty_a_second_run_adds_more_with_fresh_numbers(seeded):
+    seed(seed=8)
+    assert Contact.objects.count() == 160
+    assert Customer.objects.count() == 40
+    assert Contact.objects.order_by("-no").first().no == "CT000160"
+
+
+def test_the_demo_login_is_a_superuser_printed_with_the_address(seeded):
+    user = get_user_model().objects.get(username="demo")
+    assert user.is_superuser and user.is_staff and user.check_password("demo")
+    assert "http://127.0.0.1:8000/" in seeded and "http://127.0.0.1:8000/admin/" in seeded
+    assert "demo / demo / superuser" in seeded
+
+
+def test_the_demo_login_is_made_once_and_a_changed_password_is_kept(seeded):
+    user = get_user_model().objects.get(username="demo")
+    user.set_password("my own secret")
+    user.save()
+    out = seed(if_empty=True)
+    assert get_user_model().objects.filter(username="demo").count() == 1
+    assert get_user_model().objects.get(username="demo").check_password("my own secret")
+    assert "my own secret" not in out and "changed since" in out
+
+
+def test_one_demo_user_per_role_group_when_the_groups_exist(db):
+    for name in ("Sales", "Purchasing", "Finance", "Administrators"):
+        Group.objects.get_or_create(name=name)
+    out = seed()
+    users = get_user_model().objects
+    assert list(users.get(username="sales").groups.values_list("name", flat=True)) == ["Sales"]
+    assert list(users.get(username="purchasing").groups.values_list("name", flat=True)) == ["Purchasing"]
+    assert list(users.get(username="finance").groups.values_list("name", flat=True)) == ["Finance"]
+    assert not users.get(username="sales").is_superuser
+    assert users.get(username="sales").salesperson.code.startswith("SP")
+    assert "sales / demo / Sales" in out
+
+
+def test_no_role_users_without_the_role_groups(seeded):
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["demo"]
+
+
+def test_the_same_seed_gives_the_same_data(db):
+    seed(seed=42)
+    first = list(Contact.objects.order_by("no").values_list("no", "name", "email", "city"))
+    for model in (*PARTNER_MODELS.values(), Contact):
+        model.objects.all().delete()
+    for series in (MarketingSetup.load().contact_nos, PartnerSetup.load().customer_nos,
+                   PartnerSetup.load().vendor_nos, PartnerSetup.load().bank_account_nos):
+        series.last_no_used = ""
+        series.save()
+    seed(seed=42)
+    assert list(Contact.objects.order_by("no").values_list("no", "name", "email", "city")) == first
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"contacts": -1}, "--contacts must be zero or more"),
+    ({"contacts": 10, "customers": 30}, "10 contacts are too few"),
+    ({"batch_size": 0}, "--batch-size must be at least 1"),
+])
+def test_bad_sizes_are_refused_with_a_message_and_nothing_written(db, options, message):
+    with pytest.raises(CommandError, match=message):
+        seed(**options)
+    assert not Contact.objects.exists()
+    assert not Customer.objects.exists()
+    assert not get_user_model().objects.exists()
