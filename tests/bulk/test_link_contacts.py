@@ -1,0 +1,154 @@
+"""manage.py link_contacts: match unlinked partners to contacts, link confident matches, report candidates."""
+
+import csv
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from contacts import linking
+from contacts.models import Contact, ContactBusinessRelation
+from partners.models import Customer, Vendor
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out = StringIO()
+    call_command("link_contacts", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def world(db):
+    """Contacts and customers made before synchronization is switched on, so none is linked."""
+    contacts = {
+        "fabrikam": factories.ContactFactory(name="Fabrikam Inc.", vat_registration_no="DE123456789",
+                                             city="Berlin", country_code="DE", phone_no="030 111111",
+                                             email="info@fabrikam.test"),
+        "northwind": factories.ContactFactory(name="Northwind Traders", phone_no="+49 30 2222222",
+                                              country_code="DE", email="hello@northwind.test"),
+        "lonely": factories.ContactFactory(name="Adventure Works", email="aw@example.test", phone_no="+1 555 0001"),
+    }
+    customers = {
+        "fabrikam": factories.CustomerFactory(name="FABRIKAM GMBH", vat_registration_no="123 456 789",
+                                              city="Berlin-Mitte", country_code="DE", phone_no="+49 30 999",
+                                              email="sales@fabrikam.test"),
+        "northwind": factories.CustomerFactory(name="Northwnd Traders Ltd", phone_no="030 2222222",
+                                               country_code="DE", email="orders@northwind.test"),
+        "namesake": factories.CustomerFactory(name="Adventure Works LLC", email="other@else.test",
+                                              phone_no="+1 555 0002"),
+    }
+    factories.marketing_setup()
+    return contacts, customers
+
+
+def link_of(customer):
+    return ContactBusinessRelation.objects.filter(customer=customer).first()
+
+
+def test_links_confident_matches_and_reports_every_candidate(world, tmp_path):
+    contacts, customers = world
+    report = tmp_path / "report.csv"
+    output = run("customers", "--report", str(report))
+
+    assert link_of(customers["fabrikam"]).contact == contacts["fabrikam"]
+    assert link_of(customers["northwind"]).contact == contacts["northwind"]
+    assert link_of(customers["namesake"]) is None  # the same name alone is not enough
+    assert "Linked 2" in output
+    rows = list(csv.DictReader(report.open()))
+    decisions = {(r["partner_no"], r["contact_no"]): r["decision"] for r in rows}
+    assert decisions[(customers["namesake"].no, contacts["lonely"].no)] == "below min score"
+    fabrikam_row = next(r for r in rows if r["partner_no"] == customers["fabrikam"].no)
+    assert "same VAT registration no." in fabrikam_row["reasons"] and int(fabrikam_row["score"]) >= 80
+
+
+def test_contact_values_win_by_default_and_reach_the_partner(world):
+    contacts, customers = world
+    run("customers")
+    customer = Customer.objects.get(pk=customers["fabrikam"].pk)
+    assert customer.name == "Fabrikam Inc." and customer.city == "Berlin"
+    assert Contact.objects.get(pk=contacts["fabrikam"].pk).contact_business_relation == "customer"
+
+
+def test_master_partner_makes_the_partner_values_win(world):
+    contacts, customers = world
+    run("customers", "--master", "partner")
+    contact = Contact.objects.get(pk=contacts["fabrikam"].pk)
+    assert contact.name == "FABRIKAM GMBH" and contact.city == "Berlin-Mitte"
+    assert Customer.objects.get(pk=customers["fabrikam"].pk).contact_type == "company"
+
+
+def test_min_score_controls_what_is_linked(world):
+    _, customers = world
+    run("customers", "--min-score", "55")
+    assert link_of(customers["namesake"]) is not None
+
+
+def test_dry_run_links_nothing(world, tmp_path):
+    report = tmp_path / "r.csv"
+    output = run("customers", "--dry-run", "--report", str(report))
+    assert ContactBusinessRelation.objects.count() == 0
+    assert "Would link 2" in output
+    assert "would link" in report.read_text()
+
+
+def test_a_contact_is_linked_at_most_once_per_type_the_best_score_wins(db, tmp_path):
+    contact = factories.ContactFactory(name="Litware", phone_no="+1 555 3333333", email="it@litware.test")
+    good = factories.CustomerFactory(name="Litware Inc", phone_no="+1 555 3333333", email="ops@litware.test")
+    best = factories.CustomerFactory(name="Litware", phone_no="+1 555 3333333", email="it@litware.test")
+    factories.marketing_setup()
+    report = tmp_path / "r.csv"
+    run("customers", "--report", str(report))
+    assert link_of(best).contact == contact
+    assert link_of(good) is None
+    decisions = {r["partner_no"]: r["decision"] for r in csv.DictReader(report.open())}
+    assert decisions == {best.no: "linked", good.no: "other match scored higher"}
+
+
+def test_equal_best_scores_are_left_for_a_person(db):
+    factories.ContactFactory(name="Litware", phone_no="+1 555 3333333")
+    factories.ContactFactory(name="Litware Ltd", phone_no="+1 555 3333333")
+    customer = factories.CustomerFactory(name="Litware", phone_no="+1 555 3333333")
+    factories.marketing_setup()
+    run("customers")
+    assert link_of(customer) is None
+
+
+def test_linked_partners_and_contacts_are_not_matched_again(world):
+    run("customers")
+    output = run("customers")
+    assert "Linked 0" in output
+
+
+def test_vendors_link_only_to_companies(db):
+    factories.ContactFactory(person=True, first_name="Jo", surname="Vend", email="jo@vend.test",
+                             phone_no="+1 555 7777777")
+    factories.VendorFactory(name="Jo Vend", email="jo@vend.test", phone_no="+1 555 7777777")
+    factories.marketing_setup()
+    run("vendors")
+    assert not Vendor.objects.filter(contact_links__isnull=False).exists()
+
+
+def test_refuses_without_the_setup_code(db):
+    factories.marketing_setup(bank_accounts=None)
+    with pytest.raises(CommandError, match="Bus. Rel. Code for Bank Accounts is not set"):
+        run("bank-accounts")
+
+
+def test_bad_min_score_and_unwritable_report_are_refused(world, tmp_path):
+    with pytest.raises(CommandError, match="min-score"):
+        run("customers", "--min-score", "0")
+    with pytest.raises(CommandError, match="Cannot write the report"):
+        run("customers", "--dry-run", "--report", str(tmp_path / "missing" / "r.csv"))
+
+
+def test_fills_an_unlinked_row_of_the_same_code(world):
+    contacts, customers = world
+    from contacts.models import MarketingSetup
+    ContactBusinessRelation.objects.create(contact=contacts["fabrikam"],
+                                           business_relation=MarketingSetup.load().bus_rel_code_for_customers)
+    linking.link_contacts("customer")
+    assert ContactBusinessRelation.objects.filter(contact=contacts["fabrikam"]).count() == 1
+    assert link_of(customers["fabrikam"]).contact == contacts["fabrikam"]
