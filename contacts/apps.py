@@ -6,3 +6,8 @@ class ContactsConfig(AppConfig):
 
     name = "contacts"
     verbose_name = "Contacts"
+
+    def ready(self):
+        from contacts import signals
+
+        signals.connect()

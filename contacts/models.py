@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -115,13 +115,15 @@ class Contact(VatParty):
             raise ValidationError(errors)
 
     def save(self, **kwargs):
-        if self.minor and not self.parental_consent_received:
-            self.privacy_blocked = True
-        if not self.no:
-            from partners.numbering import next_number_from_setup
+        # One transaction with the synchronization its signals run (contacts.sync): all or nothing.
+        with transaction.atomic():
+            if self.minor and not self.parental_consent_received:
+                self.privacy_blocked = True
+            if not self.no:
+                from partners.numbering import next_number_from_setup
 
-            self.no = next_number_from_setup(MarketingSetup.load(), "contact_nos", Contact)
-        super().save(**kwargs)
+                self.no = next_number_from_setup(MarketingSetup.load(), "contact_nos", Contact)
+            super().save(**kwargs)
 
 
 class BusinessRelation(models.Model):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -201,11 +201,14 @@ class NumberedPartner(models.Model):
         abstract = True
 
     def save(self, **kwargs):
-        if not self.no:
-            from partners.numbering import next_number_from_setup
+        # One transaction with whatever listens to the save signals (the CRM's synchronization):
+        # a failure there leaves nothing behind, not even a number taken from the series.
+        with transaction.atomic():
+            if not self.no:
+                from partners.numbering import next_number_from_setup
 
-            self.no = next_number_from_setup(PartnerSetup.load(), self.setup_series_field, type(self))
-        super().save(**kwargs)
+                self.no = next_number_from_setup(PartnerSetup.load(), self.setup_series_field, type(self))
+            super().save(**kwargs)
 
     def __str__(self):
         return f"{self.no} {self.name}".strip()

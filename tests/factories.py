@@ -125,7 +125,7 @@ class BankAccountFactory(PartyFactory):
         model = BankAccount
 
     no = factory.Sequence(lambda n: f"B{n:04d}")
-    name = factory.Faker("company", suffix="Bank")
+    name = factory.LazyFunction(lambda: f"{factory.Faker._get_faker().company()} Bank")
     bank_account_no = factory.Sequence(lambda n: f"{n:010d}")
     iban = "DE89370400440532013000"
     swift_code = "COBADEFFXXX"

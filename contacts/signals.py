@@ -1,0 +1,58 @@
+"""Receivers: a guard, then one call into ``contacts.sync`` (all rules live there).
+
+They stand back for fixture loading (``raw``) and for rows the sync engine writes itself
+(``sync.suspended()``).
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from contacts import sync
+from contacts.models import Contact, ContactBusinessRelation
+
+
+def _active(raw=False) -> bool:
+    return not raw and not sync.is_suspended()
+
+
+def on_contact_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    if _active(raw):
+        sync.before_contact_save(instance, update_fields)
+
+
+def on_contact_saved(sender, instance, created, raw=False, **kwargs):
+    if _active(raw):
+        sync.after_contact_save(instance, created)
+
+
+def on_contact_pre_delete(sender, instance, **kwargs):
+    if _active():
+        sync.before_contact_delete(instance)
+
+
+def on_partner_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    if _active(raw):
+        sync.before_partner_save(instance, update_fields)
+
+
+def on_partner_saved(sender, instance, created, raw=False, **kwargs):
+    if _active(raw):
+        sync.after_partner_save(instance, created)
+
+
+def on_relation_changed(sender, instance, raw=False, **kwargs):
+    """A link row was added, changed or deleted (also by CASCADE): recompute the relation summary."""
+    if _active(raw):
+        sync.relation_changed(instance)
+
+
+def connect():
+    pre_save.connect(on_contact_pre_save, sender=Contact, dispatch_uid="contacts.sync.contact_pre_save")
+    post_save.connect(on_contact_saved, sender=Contact, dispatch_uid="contacts.sync.contact_saved")
+    pre_delete.connect(on_contact_pre_delete, sender=Contact, dispatch_uid="contacts.sync.contact_pre_delete")
+    for kind, model in sync.PARTNER_MODELS.items():
+        pre_save.connect(on_partner_pre_save, sender=model, dispatch_uid=f"contacts.sync.{kind}_pre_save")
+        post_save.connect(on_partner_saved, sender=model, dispatch_uid=f"contacts.sync.{kind}_saved")
+    post_save.connect(on_relation_changed, sender=ContactBusinessRelation,
+                      dispatch_uid="contacts.sync.relation_saved")
+    post_delete.connect(on_relation_changed, sender=ContactBusinessRelation,
+                        dispatch_uid="contacts.sync.relation_deleted")
