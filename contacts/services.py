@@ -297,8 +297,6 @@ def create_partner_from_contact(contact, kind: str, *, template=None):
         partner.save()
         _replace_placeholder(target, setup.code_for(kind))
         link = sync.relation_row(target, partner, setup, kind)
-        if kind in ("customer", "vendor"):
-            link.primary_contact = target
         link.save()
     del partner._change_reason
 

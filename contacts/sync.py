@@ -627,9 +627,11 @@ def after_partner_save(partner, created: bool) -> None:
                 changes[att] = value
         apply_to_contact(contact, changes, reason=history_reason(partner),
                          exclude=partner)
+    if kind == "customer" and partner.contact_type != contact.type:
+        # The contact's type flows to the customer only: a customer cannot make its contact a person.
+        write_changes(partner, {"contact_type": contact.type}, history_reason(contact))
     if kind in ("customer", "vendor") and "contact" in changed and partner.contact.strip():
-        first_time = (old is not None and not old.contact
-                      and link.primary_contact_id in (None, link.contact_id))
+        first_time = old is not None and not old.contact and link.primary_contact_id is None
         if first_time and contact.type == ContactType.COMPANY:
             add_primary_person(link, partner, contact)
 
@@ -658,12 +660,8 @@ def create_contact_for_partner(partner, setup, kind: str | None = None):
         link = relation_row(contact, partner, setup, kind)
         link.save()
     del contact._change_reason
-    if kind in ("customer", "vendor"):
-        if partner.contact.strip() and contact.type == ContactType.COMPANY:
-            add_primary_person(link, partner, contact, setup)
-        else:
-            link.primary_contact = contact
-            type(link).objects.filter(pk=link.pk).update(primary_contact=contact)
+    if kind in ("customer", "vendor") and partner.contact.strip() and contact.type == ContactType.COMPANY:
+        add_primary_person(link, partner, contact, setup)
     refresh_summaries([contact.pk])
     return contact
 
@@ -707,44 +705,13 @@ def relation_changed(relation) -> None:
 # =============================================================================================
 
 
-@dataclass(frozen=True)
-class Drift:
-    """A linked pair whose mapped fields differ."""
+def find_drift(kinds=None) -> list:
+    """Every linked pair whose mapped fields differ, over all partner kinds (or ``kinds``).
 
-    kind: str
-    link_id: int
-    contact_id: int
-    contact_no: str
-    partner_id: int
-    partner_no: str
-    fields: tuple[str, ...]  # contact field names that differ
-
-    def __str__(self):
-        return (f"contact {self.contact_no} and {KIND_LABELS[self.kind]} {self.partner_no} differ in "
-                f"{', '.join(self.fields)}")
-
-
-def find_drift(kinds=None, *, chunk_size: int = 2000) -> list[Drift]:
-    """Every linked pair whose two-way mapped fields differ: one streamed query per partner kind.
-
-    ``type``/``contact_type`` is not compared: it flows contact → customer only and a user may set a
-    customer's contact type on its own (reference §9, case 28).
+    Set-based, one query per partner kind: ``contacts.consistency.find_drift`` (the ``sync_check``
+    command's engine) does the work; each item names the pair and its ``fields`` as
+    (contact field, contact value, partner value).
     """
-    from contacts.models import Contact, ContactBusinessRelation
+    from contacts import consistency
 
-    found = []
-    for kind in kinds or PARTNER_MODELS:
-        model = PARTNER_MODELS[kind]
-        pairs = [(attname(Contact, c), attname(model, p)) for c, p in BOTH_WAYS[kind].items()]
-        columns = ["pk", "contact_id", "contact__no", f"{kind}_id", f"{kind}__no"]
-        columns += [f"contact__{c}" for c, _ in pairs] + [f"{kind}__{p}" for _, p in pairs]
-        rows = (ContactBusinessRelation.objects.filter(link_to_table=kind).order_by("pk")
-                .values_list(*columns).iterator(chunk_size=chunk_size))
-        n = len(pairs)
-        names = list(BOTH_WAYS[kind])
-        for row in rows:
-            left, right = row[5:5 + n], row[5 + n:]
-            fields = tuple(names[i] for i in range(n) if left[i] != right[i])
-            if fields:
-                found.append(Drift(kind, row[0], row[1], row[2], row[3], row[4], fields))
-    return found
+    return [drift for kind in (kinds or PARTNER_MODELS) for drift in consistency.find_drift(kind)]

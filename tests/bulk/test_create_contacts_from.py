@@ -176,7 +176,8 @@ def test_same_state_as_the_per_row_path(setup_after):
         pytest.skip("the per-row path is not built yet")
     territory, salesperson = factories.TerritoryFactory(), factories.SalespersonFactory()
     common = {"territory": territory, "salesperson": salesperson, "vat_registration_no": "GB999",
-              "currency_code": "GBP", "language_code": "en"}
+              "currency_code": "GBP", "language_code": "en", "address": "1 High St", "city": "Leeds",
+              "post_code": "LS1 1AA", "phone_no": "+44 113 496 0000", "email": "info@firm.example"}
     bulk_customers = [factories.CustomerFactory(name=f"Firm {i}", contact=text, **common)
                       for i, text in enumerate(["", "Jo Bloggs", "Ann Marie Smith"])]
     row_customers = [factories.CustomerFactory(name=f"Firm {i}", contact=text, **common)
