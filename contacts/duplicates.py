@@ -194,3 +194,93 @@ def mark_separate(pair: ContactDuplicate) -> ContactDuplicate:
     pair.separate = True
     pair.save(update_fields=["separate"])
     return pair
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging two contacts
+# ---------------------------------------------------------------------------------------------
+
+# The fields a user picks a surviving value for, in card order.
+MERGE_FIELDS = ("name", "name_2", "search_name", "address", "address_2", "city", "post_code", "county",
+                "country_code", "phone_no", "mobile_phone_no", "fax_no", "email", "home_page", "territory",
+                "language_code", "currency_code", "vat_registration_no", "salesperson")
+
+
+def differing_fields(survivor: Contact, other: Contact) -> list[str]:
+    return [f for f in MERGE_FIELDS
+            if getattr(survivor, Contact._meta.get_field(f).attname) != getattr(other, Contact._meta.get_field(f).attname)]
+
+
+def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=()) -> Contact:
+    """Merge ``other`` into ``survivor`` and delete ``other``.
+
+    ``take_from_other`` names the fields whose value comes from ``other``; the rest keep the
+    survivor's. Business relations (and their links), persons, interactions, documents and every
+    other record pointing at ``other`` move to the survivor. Refused (ValidationError, nothing
+    changed) when both are linked to a partner of the same type, or when they are the same contact.
+    """
+    from django.core.exceptions import ValidationError
+
+    from contacts import consistency
+    from contacts.models import ContactBusinessRelation, InteractionLogEntry
+    from contacts.summary import refresh_relation_summaries
+
+    if survivor.pk == other.pk:
+        raise ValidationError("A contact cannot be merged with itself.")
+    unknown = set(take_from_other) - set(MERGE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be merged: {', '.join(sorted(unknown))}.")
+    survivor_links = {r.link_to_table: r for r in ContactBusinessRelation.objects.filter(contact=survivor)
+                      .exclude(link_to_table="").select_related("customer", "vendor", "bank_account")}
+    other_links = {r.link_to_table: r for r in ContactBusinessRelation.objects.filter(contact=other)
+                   .exclude(link_to_table="").select_related("customer", "vendor", "bank_account")}
+    both = sorted(set(survivor_links) & set(other_links))
+    if both:
+        kind = both[0]
+        label = survivor_links[kind].get_link_to_table_display().lower()
+        raise ValidationError(
+            f"Contacts {survivor.no} and {other.no} are each linked to a {label} "
+            f"({survivor_links[kind].partner.no} and {other_links[kind].partner.no}); a contact links at most one "
+            f"{label}. Unlink one of them first.")
+
+    with transaction.atomic():
+        # Relation rows: a code the survivor already has is kept once (the linked row wins).
+        survivor_codes = {r.business_relation_id: r for r in ContactBusinessRelation.objects.filter(contact=survivor)}
+        for row in ContactBusinessRelation.objects.filter(contact=other):
+            mine = survivor_codes.get(row.business_relation_id)
+            if mine is None:
+                continue
+            if row.link_to_table and not mine.link_to_table:
+                mine.delete()
+            else:
+                row.delete()
+        ContactBusinessRelation.objects.filter(contact=other).update(contact=survivor)
+        ContactBusinessRelation.objects.filter(primary_contact=other).update(primary_contact=survivor)
+        Contact.objects.filter(company=other).update(company=survivor, company_name=survivor.name)
+        InteractionLogEntry.objects.filter(contact=other).update(contact=survivor)
+        _repoint_other_references(other, survivor)
+
+        for name in take_from_other:
+            attname = Contact._meta.get_field(name).attname
+            setattr(survivor, attname, getattr(other, attname))
+        other.delete()
+        survivor.save()
+        for kind in consistency.KINDS:  # partners that came with ``other`` now carry the survivor's values
+            consistency.push_contacts_to_partners(kind, [survivor.pk])
+        Contact.objects.filter(company=survivor).update(company_name=survivor.name)
+        refresh_relation_summaries([survivor.pk])
+        index_contact(survivor)
+    survivor.refresh_from_db()
+    return survivor
+
+
+def _repoint_other_references(other, survivor):
+    """Documents and any other table with a foreign key to Contact follow the merge (history stays as it was)."""
+    from contacts.models import ContactBusinessRelation, InteractionLogEntry
+
+    handled = {ContactBusinessRelation, InteractionLogEntry, Contact, DuplicateSearchString, ContactDuplicate}
+    for relation in Contact._meta.related_objects:
+        model = relation.related_model
+        if model in handled or not relation.many_to_one or model.__name__.startswith("Historical"):
+            continue
+        model._default_manager.filter(**{relation.field.name: other}).update(**{relation.field.name: survivor})

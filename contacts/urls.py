@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from contacts import views
 
@@ -15,3 +15,4 @@ urlpatterns += [
     path("<int:pk>/link/<str:kind>/", views.contact_link, name="link"),
     path("<int:pk>/unlink/<str:kind>/", views.contact_unlink, name="unlink"),
 ]
+urlpatterns += [path("duplicates/", include("contacts.duplicate_urls"))]  # bulk: the Duplicates page

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("Customers", "partners:customer-list", "partners.view_customer"),
     ("Vendors", "partners:vendor-list", "partners.view_vendor"),
     ("Bank accounts", "partners:bank-account-list", "partners.view_bankaccount"),
+    ("Duplicates", "contacts:duplicates", "contacts.view_contact"),
 ]
 
 

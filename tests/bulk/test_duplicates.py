@@ -1,0 +1,210 @@
+"""Duplicate company contacts: the index, detection, "not a duplicate", find_duplicates, merging, the page."""
+
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from contacts import duplicates
+from contacts.models import Contact, ContactBusinessRelation, ContactDuplicate, DuplicateSearchString, MarketingSetup
+from partners.models import Customer
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def company(**values):
+    contact = factories.ContactFactory(**values)
+    duplicates.index_contact(contact)
+    return contact
+
+
+def test_contacts_with_the_same_normalized_name_and_phone_are_a_pair():
+    a = company(name="Müller GmbH", phone_no="030 1234567", country_code="DE")
+    b = company(name="MULLER AG", phone_no="+49 30 1234567", country_code="DE")
+    pair = ContactDuplicate.objects.get()
+    assert (pair.contact, pair.duplicate) == (a, b)
+    assert pair.score == 85 and "same phone no." in pair.reasons
+
+
+def test_different_contacts_are_not_a_pair():
+    company(name="Alpha", email="a@a.test")
+    company(name="Omega", email="o@o.test")
+    assert not ContactDuplicate.objects.exists()
+
+
+def test_search_hit_pct_is_the_threshold():
+    setup = MarketingSetup.load()
+    setup.search_hit_pct = 90
+    setup.save()
+    company(name="Fabrikam Inc")
+    company(name="Fabrikam Ltd")
+    assert not ContactDuplicate.objects.exists()
+
+
+def test_a_pair_marked_not_a_duplicate_stays_marked_when_reindexed_and_rebuilt():
+    a = company(name="Fabrikam Inc")
+    company(name="Fabrikam Ltd")
+    duplicates.mark_separate(ContactDuplicate.objects.get())
+    a.city = "Elsewhere"
+    a.name = "Fabrikam Incorporated"
+    duplicates.index_contact(a)
+    call_command("find_duplicates", "--no-progress", stdout=StringIO())
+    pair = ContactDuplicate.objects.get()
+    assert pair.separate
+    assert list(duplicates.open_pairs()) == []
+
+
+def test_a_contact_that_becomes_a_person_leaves_the_index():
+    a = company(name="Fabrikam")
+    company(name="Fabrikam")
+    a.type = "person"
+    duplicates.index_contact(a)
+    assert not DuplicateSearchString.objects.filter(contact=a).exists()
+    assert not ContactDuplicate.objects.exists()
+
+
+def test_unchanged_keys_are_not_searched_again(django_assert_num_queries):
+    a = company(name="Fabrikam")
+    a.city = "Other city"  # not a key field
+    with django_assert_num_queries(2):  # Marketing Setup, the stored search string
+        assert duplicates.index_contact(a) is False
+
+
+def test_no_index_when_marketing_setup_does_not_maintain_it():
+    setup = MarketingSetup.load()
+    setup.maintain_dupl_search_strings = False
+    setup.save()
+    company(name="Fabrikam")
+    assert not DuplicateSearchString.objects.exists()
+
+
+def test_find_duplicates_rebuilds_the_index_from_scratch():
+    factories.ContactFactory(name="Contoso plc", email="x@contoso.test")
+    factories.ContactFactory(name="contoso", email="X@contoso.test")
+    factories.ContactFactory(person=True)
+    out = StringIO()
+    call_command("find_duplicates", "--no-progress", stdout=out)
+    assert "Indexed 2 company contact(s)" in out.getvalue()
+    assert "Possible duplicates: 1 pair(s)" in out.getvalue()
+
+
+# --- merging ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pair(sync_on):
+    a = company(name="Fabrikam Inc", city="Berlin", phone_no="+49 30 1")
+    b = company(name="Fabrikam Ltd", city="Bonn", phone_no="+49 30 1", email="b@fabrikam.test")
+    return a, b
+
+
+def link(contact, partner, kind):
+    code = MarketingSetup.load().code_for(kind)
+    return ContactBusinessRelation.objects.create(contact=contact, business_relation=code, link_to_table=kind,
+                                                  **{kind: partner})
+
+
+def test_merge_moves_links_persons_and_interactions_and_keeps_the_chosen_values(pair):
+    a, b = pair
+    customer = factories.CustomerFactory(name=b.name, city=b.city, phone_no=b.phone_no, email=b.email)
+    Customer.objects.filter(pk=customer.pk).update(search_name=b.search_name, address=b.address,
+                                                   post_code=b.post_code)
+    link(b, customer, "customer")
+    person = factories.ContactFactory(person=True, company=b, company_name=b.name)
+    entry = factories.InteractionLogEntryFactory(contact=b)
+
+    survivor = duplicates.merge_contacts(a, b, take_from_other=["email"])
+
+    assert survivor.pk == a.pk and not Contact.objects.filter(pk=b.pk).exists()
+    assert (survivor.city, survivor.email) == ("Berlin", "b@fabrikam.test")
+    assert ContactBusinessRelation.objects.get(customer=customer).contact == a
+    person.refresh_from_db()
+    assert person.company == a and person.company_name == "Fabrikam Inc"
+    entry.refresh_from_db()
+    assert entry.contact == a
+    customer.refresh_from_db()
+    assert (customer.name, customer.city, customer.email) == ("Fabrikam Inc", "Berlin", "b@fabrikam.test")
+    assert survivor.contact_business_relation == "customer"
+    assert not ContactDuplicate.objects.exists()
+
+
+def test_merge_is_refused_when_both_are_linked_to_a_partner_of_the_same_type(pair):
+    a, b = pair
+    link(a, factories.VendorFactory(), "vendor")
+    link(b, factories.VendorFactory(), "vendor")
+    with pytest.raises(ValidationError, match="each linked to a vendor"):
+        duplicates.merge_contacts(a, b)
+    assert Contact.objects.filter(pk=b.pk).exists()
+
+
+def test_merge_keeps_one_row_per_business_relation_code(pair):
+    a, b = pair
+    prospect = factories.BusinessRelationFactory(code="PROSPECT")
+    ContactBusinessRelation.objects.create(contact=a, business_relation=prospect)
+    ContactBusinessRelation.objects.create(contact=b, business_relation=prospect)
+    duplicates.merge_contacts(a, b)
+    assert ContactBusinessRelation.objects.filter(contact=a, business_relation=prospect).count() == 1
+
+
+# --- the page ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff(client, db):
+    from django.apps import apps
+
+    from crm.roles import create_roles
+    create_roles(apps)
+    from django.contrib.auth.models import Group
+    user = factories.UserFactory(username="sally")
+    user.groups.add(Group.objects.get(name="Sales"))
+    client.force_login(user)
+    return client
+
+
+def test_duplicates_page_lists_pairs_with_their_score(staff, pair, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        response = staff.get(reverse("contacts:duplicates"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Fabrikam Ltd" in body and "85%" in body and "Not a duplicate" in body
+
+
+def test_marking_not_a_duplicate_from_the_page(staff, pair):
+    duplicate = ContactDuplicate.objects.get()
+    response = staff.post(reverse("contacts:duplicate-separate", args=[duplicate.pk]))
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.separate
+    assert "No possible duplicates" in staff.get(reverse("contacts:duplicates")).content.decode()
+
+
+def test_merge_page_shows_differing_fields_and_merges(staff, pair):
+    a, b = pair
+    duplicate = ContactDuplicate.objects.get()
+    url = reverse("contacts:duplicate-merge", args=[duplicate.pk])
+    page = staff.get(url).content.decode()
+    assert "Bonn" in page and "Berlin" in page
+    response = staff.post(url, {"survivor": "second", "field_city": "first", "field_name": "second",
+                                "field_search_name": "second", "field_email": "second"})
+    assert response.status_code == 302
+    survivor = Contact.objects.get()
+    assert survivor.pk == b.pk and survivor.city == "Berlin"
+
+
+def test_refused_merge_shows_the_reason_and_changes_nothing(staff, pair):
+    a, b = pair
+    link(a, factories.CustomerFactory(), "customer")
+    link(b, factories.CustomerFactory(), "customer")
+    duplicate = ContactDuplicate.objects.get()
+    response = staff.post(reverse("contacts:duplicate-merge", args=[duplicate.pk]), {"survivor": "first"})
+    assert response.status_code == 200
+    assert "each linked to a customer" in response.content.decode()
+    assert Contact.objects.count() == 2
+
+
+def test_unknown_pair_is_404(staff):
+    assert staff.get(reverse("contacts:duplicate-merge", args=[999])).status_code == 404
