@@ -108,9 +108,9 @@ def test_a_contact_is_linked_at_most_once_per_type_the_best_score_wins(db, tmp_p
 
 
 def test_equal_best_scores_are_left_for_a_person(db):
-    factories.ContactFactory(name="Litware", phone_no="+1 555 3333333")
-    factories.ContactFactory(name="Litware Ltd", phone_no="+1 555 3333333")
-    customer = factories.CustomerFactory(name="Litware", phone_no="+1 555 3333333")
+    factories.ContactFactory(name="Litware", phone_no="+1 555 3333333", email="a@litware.test")
+    factories.ContactFactory(name="Litware Ltd", phone_no="+1 555 3333333", email="b@litware.test")
+    customer = factories.CustomerFactory(name="Litware", phone_no="+1 555 3333333", email="c@litware.test")
     factories.marketing_setup()
     run("customers")
     assert link_of(customer) is None
