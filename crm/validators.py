@@ -13,25 +13,27 @@ from schwifty.exceptions import SchwiftyException
 
 
 def validate_country_code(value):
-    if value and (len(value) != 2 or pycountry.countries.get(alpha_2=value) is None):
+    # pycountry looks codes up case-insensitively; the stored code must be the upper-case ISO form.
+    if value and (len(value) != 2 or not value.isupper() or pycountry.countries.get(alpha_2=value) is None):
         raise ValidationError(
-            "“%(value)s” is not an ISO 3166 country code (two letters, e.g. DE, US, GB).",
+            "“%(value)s” is not an ISO 3166 country code (two capital letters, e.g. DE, US, GB).",
             code="invalid_country",
             params={"value": value},
         )
 
 
 def validate_currency_code(value):
-    if value and (len(value) != 3 or pycountry.currencies.get(alpha_3=value) is None):
+    if value and (len(value) != 3 or not value.isupper() or pycountry.currencies.get(alpha_3=value) is None):
         raise ValidationError(
-            "“%(value)s” is not an ISO 4217 currency code (three letters, e.g. EUR, USD).",
+            "“%(value)s” is not an ISO 4217 currency code (three capital letters, e.g. EUR, USD).",
             code="invalid_currency",
             params={"value": value},
         )
 
 
 def validate_language_code(value):
-    if value and not langcodes.tag_is_valid(value):
+    # langcodes also accepts "en_US"; a BCP 47 tag separates its subtags with hyphens.
+    if value and ("_" in value or not langcodes.tag_is_valid(value)):
         raise ValidationError(
             "“%(value)s” is not a language tag (ISO 639 / BCP 47, e.g. en, de-AT).",
             code="invalid_language",

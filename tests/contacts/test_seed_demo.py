@@ -4,9 +4,10 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 
+from crm.roles import create_roles
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
 from contacts.sync import PARTNER_MODELS, attname, contact_to_partner_map
 from partners.models import BankAccount, ContactType, Customer, PartnerSetup, Vendor
@@ -83,6 +84,12 @@ def test_linked_contact_and_partner_agree_on_every_mapped_field(seeded):
             contact_value = getattr(link.contact, attname(Contact, contact_field))
             partner_value = getattr(partner, attname(type(partner), partner_field))
             assert contact_value == partner_value, (link.contact.no, partner.no, contact_field)
+
+
+def test_sync_check_finds_no_drift_in_seeded_data(seeded):
+    out = StringIO()
+    call_command("sync_check", stdout=out)
+    assert "No drift" in out.getvalue()
 
 
 def test_a_customers_contact_type_is_its_contacts_type_and_person_customers_exist(seeded):
@@ -183,8 +190,7 @@ def test_the_demo_login_is_made_once_and_a_changed_password_is_kept(seeded):
 
 
 def test_one_demo_user_per_role_group_when_the_groups_exist(db):
-    for name in ("Sales", "Purchasing", "Finance", "Administrators"):
-        Group.objects.get_or_create(name=name)
+    create_roles(django_apps)
     out = seed()
     users = get_user_model().objects
     assert list(users.get(username="sales").groups.values_list("name", flat=True)) == ["Sales"]
@@ -193,6 +199,11 @@ def test_one_demo_user_per_role_group_when_the_groups_exist(db):
     assert not users.get(username="sales").is_superuser
     assert users.get(username="sales").salesperson.code.startswith("SP")
     assert "sales / demo / Sales" in out
+    administrator = users.get(username="administrator")
+    assert administrator.is_staff and not administrator.is_superuser
+    assert administrator.groups.filter(name="Administrators").exists()
+    assert users.get(username="sales").has_perm("partners.add_customer")
+    assert not users.get(username="sales").has_perm("partners.add_vendor")
 
 
 def test_no_role_users_without_the_role_groups(seeded):

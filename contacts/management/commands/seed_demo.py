@@ -25,6 +25,7 @@ Besides the data, it makes sure demo logins exist (a superuser, plus one user pe
 role groups exist) and prints them with the app's address. That part runs even with ``--if-empty``.
 """
 
+import functools
 import os
 import random
 import sys
@@ -173,6 +174,12 @@ PAYMENT_TERMS = ["14D", "30D", "30D", "30D", "60D", "COD", "1M(8D)"]
 CREDIT_LIMITS = [Decimal(v) for v in ("0", "5000", "10000", "10000", "25000", "50000", "100000")]
 
 ROLE_USERS = {"Sales": "sales", "Purchasing": "purchasing", "Finance": "finance", "Administrators": "administrator"}
+
+
+@functools.cache
+def _faker(locale: str) -> Faker:
+    """One Faker per locale and process (making one takes a while); each run re-seeds it."""
+    return Faker(locale)
 
 
 def _cut(value: str, length: int) -> str:
@@ -384,7 +391,7 @@ class Seeder:
         self.progress = progress
         self.fakers = {}
         for code, country in COUNTRIES.items():
-            faker = Faker(country.locale)
+            faker = _faker(country.locale)
             faker.seed_instance(self.rng.randrange(2**32))
             self.fakers[code] = faker
         self.pools = {}
