@@ -12,5 +12,6 @@ urlpatterns = [
     # Customer, vendor and bank account screens show the linked contact, so the CRM side serves them;
     # the partners app itself stays free of contacts (DESIGN §2).
     path("", include(("contacts.partner_urls", "partners"))),
+    path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -233,7 +233,9 @@ def sales_document_update(header: SalesHeader, *, customer=None, contact=None, *
         _sales_set_contact(header, contact)
     for field, value in fields.items():
         setattr(header, field, value)
-    if header.sell_to_customer_id is None and header.document_type != QUOTE:
+    if header.sell_to_customer_id is not None:
+        header.customer_template = None  # only a quote without a customer needs one
+    elif header.document_type != QUOTE:
         raise ValidationError(f"A {header.get_document_type_display().lower()} needs a customer.")
     header.save()
     return header

@@ -1,0 +1,333 @@
+"""Documents screens through the test client: permissions, forms → services, htmx regions, query counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.urls import reverse
+
+from contacts.models import InteractionLogEntry
+from documents.models import PurchaseHeader, SalesHeader
+from documents.services import document_line_add, purchase_document_from_contact, sales_document_from_contact
+from tests.documents.conftest import person_of
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    InteractionTemplateFactory,
+    UserFactory,
+    interaction_template_setup,
+)
+
+pytestmark = pytest.mark.django_db
+
+SALES = ["view_salesheader", "add_salesheader", "change_salesheader"]
+PURCHASING = ["view_purchaseheader", "add_purchaseheader", "change_purchaseheader"]
+INTERACTIONS = ["view_interactionlogentry", "add_interactionlogentry"]
+
+
+def user_with(*codenames, username="seller"):
+    user = UserFactory(username=username)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def seller(client):
+    user = user_with(*SALES, *INTERACTIONS)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def buyer(client):
+    user = user_with(*PURCHASING, *INTERACTIONS, username="buyer")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def quote(document_setup, customer_company):
+    quote = sales_document_from_contact(customer_company[0], "quote")
+    document_line_add(quote, description="Office chair", quantity=Decimal("2"), unit_price=Decimal("100"))
+    return quote
+
+
+def url(name, *args):
+    return reverse(f"documents:{name}", args=args)
+
+
+# --- from the contact card -----------------------------------------------------------------------
+
+
+def test_new_sales_quote_from_a_contact_opens_the_new_document(client, seller, document_setup, customer_company):
+    company, customer = customer_company
+    response = client.post(url("from-contact", company.pk, "sales", "quote"))
+    quote = SalesHeader.objects.get()
+    assert response.status_code == 302 and response["Location"] == quote.get_absolute_url()
+    assert (quote.document_type, quote.sell_to_customer) == ("quote", customer)
+
+
+def test_new_sales_order_for_a_contact_without_customer_is_refused_in_plain_words(client, seller, document_setup):
+    contact = ContactFactory(no="CT000123", name="Prospect Ltd")
+    response = client.post(url("from-contact", contact.pk, "sales", "order"), follow=True)
+    assert not SalesHeader.objects.exists()
+    assert "Contact CT000123 Prospect Ltd is not related to a customer" in response.content.decode()
+
+
+def test_new_purchase_order_from_a_vendors_contact(client, buyer, document_setup, vendor_company):
+    response = client.post(url("from-contact", vendor_company[0].pk, "purchase", "order"))
+    order = PurchaseHeader.objects.get()
+    assert response["Location"] == order.get_absolute_url()
+
+
+def test_a_salesperson_may_not_start_purchase_documents(client, seller, document_setup, vendor_company):
+    response = client.post(url("from-contact", vendor_company[0].pk, "purchase", "order"))
+    assert response.status_code == 403
+    assert not PurchaseHeader.objects.exists()
+
+
+def test_a_purchaser_may_not_open_sales_documents(client, buyer, quote):
+    assert client.get(quote.get_absolute_url()).status_code == 403
+    assert client.get(url("sales-list")).status_code == 403
+
+
+def test_starting_a_document_needs_a_post(client, seller, document_setup, customer_company):
+    assert client.get(url("from-contact", customer_company[0].pk, "sales", "quote")).status_code == 405
+    assert not SalesHeader.objects.exists()
+
+
+def test_an_unknown_side_or_contact_is_not_found(client, seller, document_setup, customer_company):
+    assert client.post(url("from-contact", 999999, "sales", "quote")).status_code == 404
+    assert client.post(f"/documents/from-contact/{customer_company[0].pk}/rental/quote/").status_code == 404
+
+
+def test_an_unknown_document_type_is_refused_with_a_message(client, seller, document_setup, customer_company):
+    response = client.post(url("from-contact", customer_company[0].pk, "sales", "invoice"), follow=True)
+    assert "is not a sales document type" in response.content.decode()
+    assert not SalesHeader.objects.exists()
+
+
+# --- list and card -------------------------------------------------------------------------------
+
+
+def test_the_sales_list_shows_documents_with_totals_in_a_fixed_number_of_queries(
+        client, seller, quote, customer_company, django_assert_num_queries):
+    for _ in range(5):
+        order = sales_document_from_contact(customer_company[0], "order")
+        document_line_add(order, description="Desk", unit_price=Decimal("10"))
+    # session, user, permissions (user + group), the page of documents
+    with django_assert_num_queries(5):
+        response = client.get(url("sales-list"))
+    body = response.content.decode()
+    assert quote.no in body and "200.00" in body and "SO0005" in body
+
+
+def test_the_sales_list_filters_by_type_and_search(client, seller, quote, customer_company):
+    sales_document_from_contact(customer_company[0], "order")
+    body = client.get(url("sales-list"), {"type": "order"}).content.decode()
+    assert "SO0001" in body and quote.no not in body
+    body = client.get(url("sales-list"), {"q": quote.no}).content.decode()
+    assert quote.no in body and "SO0001" not in body
+
+
+def test_the_list_answers_htmx_with_the_rows_only(client, seller, quote):
+    response = client.get(url("sales-list"), {"q": "SQ"}, headers={"HX-Request": "true", "HX-Target": "document-rows"})
+    body = response.content.decode()
+    assert quote.no in body and "<html" not in body
+
+
+def test_the_document_card_in_a_fixed_number_of_queries(client, seller, quote, django_assert_num_queries):
+    for n in range(4):
+        document_line_add(quote, description=f"Extra {n}", unit_price=Decimal("1"))
+    # session, user, permissions (user + group), document with parties, its lines
+    with django_assert_num_queries(6):
+        response = client.get(quote.get_absolute_url())
+    body = response.content.decode()
+    assert "Office chair" in body and "204.00" in body
+
+
+def test_the_purchase_list_and_card_in_a_fixed_number_of_queries(client, buyer, document_setup, vendor_company,
+                                                                  django_assert_num_queries):
+    order = purchase_document_from_contact(vendor_company[0], "order")
+    document_line_add(order, description="Paper", quantity=Decimal("3"), unit_price=Decimal("2"))
+    with django_assert_num_queries(5):  # session, user, permissions ×2, the page
+        assert order.no in client.get(url("purchase-list")).content.decode()
+    with django_assert_num_queries(6):  # session, user, permissions ×2, the document, its lines
+        assert "Paper" in client.get(order.get_absolute_url()).content.decode()
+
+
+def test_saving_the_header_changes_the_contact_to_another_person_of_the_customer(client, seller, quote,
+                                                                                 customer_company):
+    person = person_of(customer_company[0], name="Anna Smith")
+    response = client.post(quote.get_absolute_url(), {
+        "customer_no": quote.sell_to_customer.no, "contact_no": person.no, "order_date": "2026-11-20",
+        "external_document_no": "PO-77", "email": "anna@fabrikam.example", "phone_no": "", "contact_name": "Anna"})
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert (quote.sell_to_contact, quote.external_document_no, str(quote.order_date)) == (person, "PO-77",
+                                                                                          "2026-11-20")
+
+
+def test_saving_the_header_with_a_contact_of_another_company_shows_the_refusal(client, seller, quote):
+    stranger = ContactFactory(no="CT000321")
+    from tests.documents.conftest import link
+    link(stranger, CustomerFactory())
+    response = client.post(quote.get_absolute_url(), {
+        "customer_no": quote.sell_to_customer.no, "contact_no": stranger.no, "order_date": "2026-11-20",
+        "email": "", "phone_no": "", "contact_name": "", "external_document_no": ""})
+    assert response.status_code == 200
+    assert "is related to a different company than customer" in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.sell_to_contact != stranger
+
+
+def test_an_unknown_customer_number_is_a_form_error(client, seller, quote):
+    response = client.post(quote.get_absolute_url(), {"customer_no": "NOPE", "order_date": "2026-11-20"})
+    assert "There is no customer with no. NOPE." in response.content.decode()
+
+
+# --- lines in place ------------------------------------------------------------------------------
+
+
+def test_adding_a_line_without_javascript_redirects_to_the_card(client, seller, quote):
+    response = client.post(url("sales-line-add", quote.pk), {"description": "Desk", "quantity": "2",
+                                                             "unit_price": "150", "line_discount_pct": "10"})
+    assert response.status_code == 302
+    assert quote.lines.get(description="Desk").amount == Decimal("270.00")
+
+
+def test_adding_a_line_with_htmx_answers_with_the_lines_region(client, seller, quote):
+    response = client.post(url("sales-line-add", quote.pk), {"description": "Desk", "quantity": "1",
+                                                             "unit_price": "50", "line_discount_pct": "0"},
+                           headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert 'id="lines"' in body and "Desk" in body and "250.00" in body and "<html" not in body
+
+
+def test_a_line_with_a_negative_quantity_shows_the_error_and_saves_nothing(client, seller, quote):
+    response = client.post(url("sales-line-add", quote.pk), {"description": "Desk", "quantity": "-1",
+                                                             "unit_price": "50", "line_discount_pct": "0"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "greater than or equal to 0" in response.content.decode()
+    assert quote.lines.count() == 1
+
+
+def test_editing_a_line_in_place(client, seller, quote):
+    line = quote.lines.get()
+    form = client.get(url("sales-line-edit", quote.pk, line.pk), headers={"HX-Request": "true"}).content.decode()
+    assert "Save line" in form
+    assert client.get(url("sales-line-edit", quote.pk, line.pk)).status_code == 302  # no JS: the card in edit mode
+    assert "Save line" in client.get(quote.get_absolute_url(), {"edit_line": line.pk}).content.decode()
+    client.post(url("sales-line-edit", quote.pk, line.pk), {"description": "Chair", "quantity": "3",
+                                                             "unit_price": "100", "line_discount_pct": "50"})
+    line.refresh_from_db()
+    assert (line.description, line.amount) == ("Chair", Decimal("150.00"))
+
+
+def test_deleting_a_line(client, seller, quote):
+    line = quote.lines.get()
+    client.post(url("sales-line-delete", quote.pk, line.pk))
+    assert not quote.lines.exists()
+
+
+def test_a_line_of_another_document_is_not_found(client, seller, quote, customer_company):
+    other = sales_document_from_contact(customer_company[0], "order")
+    assert client.post(url("sales-line-delete", other.pk, quote.lines.get().pk)).status_code == 404
+
+
+# --- preview, print, e-mail, make order ----------------------------------------------------------
+
+
+def test_preview_shows_the_document_and_logs_nothing(client, seller, quote):
+    interaction_template_setup(sales_quotes="SQ")
+    body = client.get(url("sales-preview", quote.pk)).content.decode()
+    assert quote.no in body and "Office chair" in body
+    assert not InteractionLogEntry.objects.exists()
+
+
+def test_print_downloads_the_pdf_and_logs_once(client, seller, quote, customer_company):
+    interaction_template_setup(sales_quotes="SQ")
+    response = client.post(url("sales-print", quote.pk))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{quote.no}.pdf"'
+    assert response.content.startswith(b"%PDF-")
+    entry = InteractionLogEntry.objects.get()
+    assert (entry.contact, entry.user, entry.document_no) == (customer_company[0], seller, quote.no)
+
+
+def test_send_by_email(client, seller, quote):
+    response = client.post(url("sales-email", quote.pk), follow=True)
+    assert "sent to office@fabrikam.example" in response.content.decode()
+    assert mail.outbox[0].attachments[0][0] == f"{quote.no}.pdf"
+
+
+def test_make_order_opens_the_order(client, seller, quote):
+    response = client.post(url("sales-make-order", quote.pk))
+    order = SalesHeader.objects.get(document_type="order")
+    assert response["Location"] == order.get_absolute_url()
+    assert order.lines.get().description == "Office chair"
+
+
+def test_make_order_of_a_prospects_quote_without_template_is_refused_in_plain_words(client, seller,
+                                                                                   document_setup):
+    prospect_quote = sales_document_from_contact(ContactFactory(), "quote")
+    response = client.post(url("sales-make-order", prospect_quote.pk), follow=True)
+    assert "no customer template" in response.content.decode()
+    assert not SalesHeader.objects.filter(document_type="order").exists()
+
+
+def test_release_and_reopen(client, seller, quote):
+    client.post(url("sales-release", quote.pk))
+    quote.refresh_from_db()
+    assert quote.status == "released"
+    response = client.post(url("sales-line-add", quote.pk), {"description": "X", "quantity": "1",
+                                                             "unit_price": "1", "line_discount_pct": "0"})
+    assert "released" in response.content.decode()
+    client.post(url("sales-reopen", quote.pk))
+    quote.refresh_from_db()
+    assert quote.status == "open"
+
+
+# --- interactions from the contact card ----------------------------------------------------------
+
+
+def test_recording_an_interaction(client, seller):
+    contact = ContactFactory()
+    call = InteractionTemplateFactory(code="CALL")
+    client.post(url("record-interaction", contact.pk), {"template": call.pk, "description": "Called back"})
+    assert InteractionLogEntry.objects.get().description == "Called back"
+
+
+def test_recording_an_interaction_for_a_privacy_blocked_contact_is_refused(client, seller):
+    contact = ContactFactory(privacy_blocked=True)
+    call = InteractionTemplateFactory(code="CALL")
+    response = client.post(url("record-interaction", contact.pk), {"template": call.pk},
+                           headers={"HX-Request": "true"})
+    assert "privacy blocked" in response.content.decode()
+    assert not InteractionLogEntry.objects.exists()
+
+
+def test_recording_an_interaction_needs_the_permission(client, buyer):
+    buyer.user_permissions.remove(*Permission.objects.filter(codename="add_interactionlogentry"))
+    contact = ContactFactory()
+    response = client.post(url("record-interaction", contact.pk), {"template": InteractionTemplateFactory().pk})
+    assert response.status_code == 403
+
+
+def test_sending_an_email_from_the_contact_card(client, seller):
+    interaction_template_setup(emails="EMAIL")
+    contact = ContactFactory(email="ann@client.example")
+    response = client.post(url("email-contact", contact.pk), {"subject": "Hello", "body": "Hi Ann"},
+                           headers={"HX-Request": "true"})
+    assert mail.outbox[0].to == ["ann@client.example"]
+    assert "Hello" in response.content.decode()  # the refreshed log shows the new entry
+    assert InteractionLogEntry.objects.get().template.code == "EMAIL"
+
+
+def test_an_email_without_subject_is_refused_with_a_message(client, seller):
+    contact = ContactFactory(email="ann@client.example")
+    response = client.post(url("email-contact", contact.pk), {"subject": "", "body": "x"}, follow=True)
+    assert "The e-mail was not sent" in response.content.decode() or response.status_code == 200
+    assert mail.outbox == []
