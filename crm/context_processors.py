@@ -10,6 +10,8 @@ NAVIGATION = [
     ("Vendors", "partners:vendor-list", "partners.view_vendor"),
     ("Bank accounts", "partners:bank-account-list", "partners.view_bankaccount"),
     ("Duplicates", "contacts:duplicates", "contacts.view_contact"),
+    ("Sales documents", "documents:sales-list", "documents.view_salesheader"),
+    ("Purchase documents", "documents:purchase-list", "documents.view_purchaseheader"),
 ]
 
 

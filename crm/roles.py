@@ -13,6 +13,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "contacts.contactbusinessrelation": ALL,
         "contacts.interactionlogentry": ("view", "add"),
         "partners.customer": ALL,
+        "documents.salesheader": ALL,  # sales quotes, orders, blanket orders (lines go with their header)
         "partners.customertemplate": ("view",),
         "partners.salespersonpurchaser": ("view",),
         "partners.territory": ("view",),
@@ -22,6 +23,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "contacts.contactbusinessrelation": ALL,
         "contacts.interactionlogentry": ("view", "add"),
         "partners.vendor": ALL,
+        "documents.purchaseheader": ALL,  # purchase quotes and orders
         "partners.vendortemplate": ("view",),
         "partners.salespersonpurchaser": ("view",),
         "partners.territory": ("view",),

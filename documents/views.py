@@ -323,7 +323,7 @@ def document_from_contact(request, contact_pk, side, document_type):
     except ValidationError as exc:
         messages.error(request, _message(exc))
         return redirect(_contact_url(contact))
-    messages.success(request, f"{document} created for contact {contact}.")
+    messages.success(request, f"{document} created for contact {contact.no}.")
     return redirect(document)
 
 
