@@ -58,7 +58,7 @@ def docs_world(transactional_db):
         setattr(setup, field, factories.NoSeriesFactory(code=code, starting_no=starting_no))
     setup.save()
     factories.interaction_template_setup(sales_quotes="SQUOTE")
-    company = factories.ContactFactory(no="CT000010", name="Fabrikam Inc.", email="office@fabrikam.example")
+    company = factories.ContactFactory(no="KT000010", name="Fabrikam Inc.", email="office@fabrikam.example")
     link(company, factories.CustomerFactory(no="C00010", name="Fabrikam Inc."))
     return company
 

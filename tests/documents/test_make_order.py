@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from contacts import services as contact_services
 from documents.models import DocumentSetup, SalesHeader
 from documents.services import (
     document_line_add,
@@ -18,10 +17,6 @@ from tests.documents.conftest import person_of
 from tests.factories import ContactFactory, CustomerTemplateFactory
 
 pytestmark = pytest.mark.django_db
-
-needs_create_as = pytest.mark.skipif(not hasattr(contact_services, "create_partner_from_contact"),
-                                     reason="contacts.services.create_partner_from_contact is not merged yet")
-
 
 def test_a_quote_for_a_customer_becomes_an_order_with_the_same_lines(document_setup, customer_company):
     company, customer = customer_company
@@ -62,7 +57,6 @@ def test_a_quote_with_neither_customer_nor_template_is_refused_and_nothing_creat
     assert not SalesHeader.objects.filter(document_type="order").exists()
 
 
-@needs_create_as
 def test_a_quote_without_customer_creates_the_customer_from_the_company_with_its_template(
         sync_on, numbered_partners, document_setup):
     company = ContactFactory(name="Prospect Ltd")
@@ -80,7 +74,6 @@ def test_a_quote_without_customer_creates_the_customer_from_the_company_with_its
         customer, person, "Chair")
 
 
-@needs_create_as
 def test_other_open_quotes_of_the_company_are_re_pointed_to_the_new_customer(sync_on, numbered_partners,
                                                                              document_setup):
     company = ContactFactory()
@@ -92,7 +85,6 @@ def test_other_open_quotes_of_the_company_are_re_pointed_to_the_new_customer(syn
     assert second.sell_to_customer == Customer.objects.get()
 
 
-@needs_create_as
 def test_making_the_order_is_all_or_nothing(sync_on, numbered_partners, document_setup):
     DocumentSetup.objects.update(sales_order_nos=None)
     quote = sales_document_from_contact(ContactFactory(), "quote", template=CustomerTemplateFactory())

@@ -55,11 +55,11 @@ def test_the_contact_card_offers_new_purchase_documents_to_purchasing_staff(role
 
 
 def test_a_refused_document_comes_back_to_the_contact_card_in_plain_words(role_client, document_setup):
-    contact = ContactFactory(no="CT000444", name="Prospect Ltd")
+    contact = ContactFactory(no="KT000444", name="Prospect Ltd")
     response = role_client("Sales").post(reverse("documents:from-contact", args=[contact.pk, "sales", "order"]),
                                          follow=True)
     assert response.redirect_chain[-1][0] == contact.get_absolute_url()
-    assert "Contact CT000444 Prospect Ltd is not related to a customer" in response.content.decode()
+    assert "Contact KT000444 Prospect Ltd is not related to a customer" in response.content.decode()
     assert not SalesHeader.objects.exists()
 
 

@@ -110,8 +110,8 @@ def test_no_template_is_proposed_when_several_could_fit(document_setup):
 
 @pytest.mark.parametrize("document_type", ["order", "blanket_order"])
 def test_any_other_sales_document_for_a_contact_without_customer_is_refused(document_setup, document_type):
-    contact = ContactFactory(no="CT000099", name="Prospect Ltd")
-    with pytest.raises(ValidationError, match="Contact CT000099 Prospect Ltd is not related to a customer"):
+    contact = ContactFactory(no="KT000099", name="Prospect Ltd")
+    with pytest.raises(ValidationError, match="Contact KT000099 Prospect Ltd is not related to a customer"):
         sales_document_from_contact(contact, document_type)
     assert not SalesHeader.objects.exists()
 
@@ -185,9 +185,9 @@ def test_choosing_a_customer_with_no_contact_leaves_the_contact_blank(document_s
 def test_a_contact_of_another_company_than_the_customer_is_refused(document_setup, customer_company):
     company, customer = customer_company
     order = sales_document_from_contact(company, "order")
-    other = ContactFactory(no="CT000077", name="Northwind")
+    other = ContactFactory(no="KT000077", name="Northwind")
     link(other, CustomerFactory())
-    with pytest.raises(ValidationError, match="CT000077 Northwind is related to a different company than customer"):
+    with pytest.raises(ValidationError, match="KT000077 Northwind is related to a different company than customer"):
         sales_document_update(order, contact=other)
     order.refresh_from_db()
     assert order.sell_to_contact == company
@@ -239,8 +239,8 @@ def test_a_person_gets_the_vendor_of_its_company(document_setup, vendor_company)
 
 @pytest.mark.parametrize("document_type", ["quote", "order"])
 def test_a_purchase_document_for_a_company_without_vendor_is_refused_even_a_quote(document_setup, document_type):
-    contact = ContactFactory(no="CT000055", name="Nobody Ltd")
-    with pytest.raises(ValidationError, match="CT000055 Nobody Ltd is not related to a vendor"):
+    contact = ContactFactory(no="KT000055", name="Nobody Ltd")
+    with pytest.raises(ValidationError, match="KT000055 Nobody Ltd is not related to a vendor"):
         purchase_document_from_contact(contact, document_type)
     assert not PurchaseHeader.objects.exists()
 

@@ -69,10 +69,10 @@ def test_new_sales_quote_from_a_contact_opens_the_new_document(client, seller, d
 
 
 def test_new_sales_order_for_a_contact_without_customer_is_refused_in_plain_words(client, seller, document_setup):
-    contact = ContactFactory(no="CT000123", name="Prospect Ltd")
+    contact = ContactFactory(no="KT000123", name="Prospect Ltd")
     response = client.post(url("from-contact", contact.pk, "sales", "order"), follow=True)
     assert not SalesHeader.objects.exists()
-    assert "Contact CT000123 Prospect Ltd is not related to a customer" in response.content.decode()
+    assert "Contact KT000123 Prospect Ltd is not related to a customer" in response.content.decode()
 
 
 def test_new_purchase_order_from_a_vendors_contact(client, buyer, document_setup, vendor_company):
@@ -170,7 +170,7 @@ def test_saving_the_header_changes_the_contact_to_another_person_of_the_customer
 
 
 def test_saving_the_header_with_a_contact_of_another_company_shows_the_refusal(client, seller, quote):
-    stranger = ContactFactory(no="CT000321")
+    stranger = ContactFactory(no="KT000321")
     from tests.documents.conftest import link
     link(stranger, CustomerFactory())
     response = client.post(quote.get_absolute_url(), {
