@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from contacts import duplicates
+from contacts import duplicates, sync
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
-from contacts.sync import PARTNER_MODELS, attname, partner_to_contact_map
+from contacts.sync import PARTNER_MODELS
 from partners.models import ContactType
 from partners.numbering import next_numbers
 
@@ -26,8 +26,6 @@ SETUP_CODE_FIELDS = {"customer": "bus_rel_code_for_customers", "vendor": "bus_re
                      "bank_account": "bus_rel_code_for_bank_accounts"}
 PERSON_KINDS = ("customer", "vendor")  # a bank account's contact text stays text
 
-ADDRESS_FIELDS = ("address", "address_2", "post_code", "city", "county")
-COMMUNICATION_FIELDS = ("phone_no", "mobile_phone_no", "fax_no", "email", "home_page")
 
 
 def require_setup(kind: str) -> MarketingSetup:
@@ -62,63 +60,31 @@ def filter_partners(kind: str, *, from_no="", to_no="", search_name="", currency
 
 
 # ---------------------------------------------------------------------------------------------
-# Building contacts from partners (in memory, unsaved)
+# Building contacts from partners (in memory, unsaved): the sync engine's building blocks, plus
+# what ``Model.save()`` would add on the way to the database (bulk_create skips save()).
 # ---------------------------------------------------------------------------------------------
 
 
-def company_contact_from_partner(partner, kind: str) -> Contact:
-    """The unsaved contact that creating a contact from ``partner`` makes (no number yet).
-
-    Mapped fields come from the field map; a customer's contact takes the customer's contact type,
-    a vendor's or bank account's contact is a company; a company's ``company_name`` is its name.
-    """
-    contact = Contact(type=partner.contact_type if kind == "customer" else ContactType.COMPANY)
-    for partner_field, contact_field in partner_to_contact_map(kind).items():
-        setattr(contact, attname(Contact, contact_field), getattr(partner, attname(type(partner), partner_field)))
+def _as_saved(contact: Contact, summary: str) -> Contact:
+    """Apply what Party/VatParty/Contact.save() do to a new row, so bulk_create stores the same values."""
     if not contact.search_name:
         contact.search_name = contact.name.upper()[:100]
     contact.vat_registration_no = contact.vat_registration_no.upper()
-    if contact.is_company:
-        contact.company_name = contact.name
-    contact.contact_business_relation = kind
+    if contact.minor and not contact.parental_consent_received:
+        contact.privacy_blocked = True
     contact.version = 1
+    contact.contact_business_relation = summary
     return contact
 
 
-def split_person_name(name: str) -> dict[str, str]:
-    """BC's split: the last word is the surname, with three or more words the one before is the middle name."""
-    words = name.split()
-    if not words:
-        return {"first_name": "", "middle_name": "", "surname": ""}
-    surname = words.pop()
-    middle = words.pop() if len(words) >= 2 else ""
-    return {"first_name": " ".join(words)[:30], "middle_name": middle[:30], "surname": surname[:30]}
+def company_contact_from_partner(partner, kind: str, summary: str) -> Contact:
+    """The unsaved contact that creating a contact from ``partner`` makes (no number yet)."""
+    return _as_saved(sync.contact_from_partner(partner, kind), summary)
 
 
-def person_contact_for_company(company: Contact, name: str, setup: MarketingSetup, kind: str) -> Contact:
+def person_contact_for_company(company: Contact, text: str, setup: MarketingSetup, summary: str) -> Contact:
     """The unsaved person that a partner's ``contact`` text becomes under its new company contact."""
-    person = Contact(type=ContactType.PERSON, name=name, search_name=name.upper()[:100], **split_person_name(name),
-                     territory_id=setup.default_territory_id, country_code=setup.default_country_code,
-                     language_code=setup.default_language_code, salesperson_id=setup.default_salesperson_id)
-    person.company = company
-    person.company_name = company.name
-    if setup.inherit_salesperson_code:
-        person.salesperson_id = company.salesperson_id
-    if setup.inherit_territory_code:
-        person.territory_id = company.territory_id
-    if setup.inherit_country_code:
-        person.country_code = company.country_code
-    if setup.inherit_language_code:
-        person.language_code = company.language_code
-    if setup.inherit_address_details:
-        for name_ in ADDRESS_FIELDS:
-            setattr(person, name_, getattr(company, name_))
-    if setup.inherit_communication_details:
-        for name_ in COMMUNICATION_FIELDS:
-            setattr(person, name_, getattr(company, name_))
-    person.contact_business_relation = kind
-    person.version = 1
-    return person
+    return _as_saved(sync.person_from_text(text, company, setup), summary)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,32 +146,43 @@ def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = F
 
 
 def _create_batch(kind, partners, setup, *, dry_run):
-    companies = [company_contact_from_partner(partner, kind) for partner in partners]
-    persons = {}
+    code = setup.code_for(kind)
+    # Every new contact (company, or a person of it) sees exactly one row: the link under the setup code.
+    summary = sync.business_relation_summary([(code.pk, kind)], sync.setup_codes(setup))
+    companies = [company_contact_from_partner(partner, kind, summary) for partner in partners]
+    person_texts = {}
     if kind in PERSON_KINDS:
-        for index, (partner, company) in enumerate(zip(partners, companies, strict=True)):
-            if partner.contact.strip() and company.is_company:
-                persons[index] = person_contact_for_company(company, partner.contact.strip()[:100], setup, kind)
+        person_texts = {index: partner.contact for index, (partner, company)
+                        in enumerate(zip(partners, companies, strict=True))
+                        if partner.contact.strip() and company.is_company}
     if dry_run:
         pairs = duplicates.find_for_new_contacts(companies, dry_run=True)
-        return len(companies), len(persons), pairs
+        return len(companies), len(person_texts), pairs
 
-    numbers = iter(next_numbers(setup.contact_nos, len(companies) + len(persons), model=Contact))
+    numbers = iter(next_numbers(setup.contact_nos, len(companies) + len(person_texts), model=Contact))
+    person_numbers = {}
     for index, company in enumerate(companies):  # numbered in the order the per-row path takes them
         company.no = next(numbers)
-        if index in persons:
-            persons[index].no = next(numbers)
+        if index in person_texts:
+            person_numbers[index] = next(numbers)
     Contact.objects.bulk_create(companies)
-    for index, person in persons.items():
-        person.company = companies[index]  # now with its primary key
+    persons = {}
+    for index, text in person_texts.items():  # built once the company has its primary key, as per row
+        persons[index] = person_contact_for_company(companies[index], text, setup, summary)
+        persons[index].no = person_numbers[index]
     Contact.objects.bulk_create(persons.values())
-    Contact.history.bulk_history_create([*companies, *persons.values()],
-                                        default_change_reason=f"Created from {kind.replace('_', ' ')}")
-    code = setup.code_for(kind)
+    label = sync.KIND_LABELS[kind]
+    for partner, company in zip(partners, companies, strict=True):
+        company._change_reason = f"Created from {label} {partner.no}"
+    Contact.history.bulk_history_create([*companies, *persons.values()])
     ContactBusinessRelation.objects.bulk_create(
-        ContactBusinessRelation(contact=company, business_relation=code, link_to_table=kind,
-                                primary_contact=persons.get(index), **{kind: partner})
+        sync.relation_row(company, partner, setup, kind, primary_contact=persons.get(index))
         for index, (partner, company) in enumerate(zip(partners, companies, strict=True))
     )
+    # As the per-row path does: the partner's contact text shows the person's name exactly (rarely
+    # differs: surrounding spaces, or longer than a name), written without signals, with history.
+    for index, person in persons.items():
+        if partners[index].contact != person.name:
+            sync.write_changes(partners[index], {"contact": person.name}, sync.history_reason(person))
     pairs = duplicates.find_for_new_contacts(companies)
     return len(companies), len(persons), pairs

@@ -18,7 +18,6 @@ from contacts.matching import MatchKeys, normalize_email, normalize_phone, norma
 from contacts.matching import normalize_name as _normalize_name
 from contacts.models import Contact, ContactDuplicate, DuplicateSearchString, MarketingSetup
 
-KEY_FIELDS = ("name", "vat_registration_no", "email", "phone_no", "mobile_phone_no", "country_code", "type")
 LOOKUP_CHUNK = 500
 
 
@@ -113,6 +112,25 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
     if not dry_run:
         _store_pairs(pairs)
     return [(lo, hi, value, reasons) for (lo, hi), (value, reasons) in pairs.items()]
+
+
+def contact_saved(contact: Contact, created: bool) -> None:
+    """After a contact save: re-index it once the transaction commits, if a key field may have changed.
+
+    The index is derived data: the user's save does not wait for (or fail with) the duplicate search.
+    """
+    keys = tuple(getattr(contact, f) for f in Contact.DUPLICATE_KEY_FIELDS)
+    if not created and getattr(contact, "_duplicate_keys", None) == keys:
+        return
+    contact._duplicate_keys = keys
+    pk = contact.pk
+    transaction.on_commit(lambda: _index_stored(pk))
+
+
+def _index_stored(pk):
+    contact = Contact.objects.filter(pk=pk).only("pk", *Contact.DUPLICATE_KEY_FIELDS).first()
+    if contact is not None:
+        index_contact(contact)
 
 
 def index_contact(contact: Contact, *, setup=None) -> bool:

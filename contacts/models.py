@@ -92,6 +92,17 @@ class Contact(VatParty):
     def get_absolute_url(self):
         return reverse("contacts:detail", args=[self.pk])
 
+    # The fields the duplicate index is built from (contacts/duplicates.py); remembered as loaded so
+    # that a save which did not touch them costs the index nothing.
+    DUPLICATE_KEY_FIELDS = ("type", "name", "vat_registration_no", "email", "phone_no", "mobile_phone_no",
+                            "country_code")
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._duplicate_keys = tuple(instance.__dict__.get(f) for f in cls.DUPLICATE_KEY_FIELDS)
+        return instance
+
     @property
     def is_company(self) -> bool:
         return self.type == ContactType.COMPANY

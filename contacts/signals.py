@@ -6,7 +6,7 @@ They stand back for fixture loading (``raw``) and for rows the sync engine write
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from contacts import sync
+from contacts import duplicates, sync
 from contacts.models import Contact, ContactBusinessRelation
 
 
@@ -45,9 +45,16 @@ def on_relation_changed(sender, instance, raw=False, **kwargs):
         sync.relation_changed(instance)
 
 
+def on_contact_saved_index_duplicates(sender, instance, created, raw=False, **kwargs):
+    """The duplicate index (contacts/duplicates.py) follows every contact save, the sync engine's own too."""
+    if not raw:
+        duplicates.contact_saved(instance, created)
+
+
 def connect():
     pre_save.connect(on_contact_pre_save, sender=Contact, dispatch_uid="contacts.sync.contact_pre_save")
     post_save.connect(on_contact_saved, sender=Contact, dispatch_uid="contacts.sync.contact_saved")
+    post_save.connect(on_contact_saved_index_duplicates, sender=Contact, dispatch_uid="contacts.duplicates.index")
     pre_delete.connect(on_contact_pre_delete, sender=Contact, dispatch_uid="contacts.sync.contact_pre_delete")
     for kind, model in sync.PARTNER_MODELS.items():
         pre_save.connect(on_partner_pre_save, sender=model, dispatch_uid=f"contacts.sync.{kind}_pre_save")

@@ -170,35 +170,47 @@ def test_summary_counts_possible_duplicates_and_indexes_the_new_contacts(setup_a
     assert DuplicateSearchString.objects.count() == 2
 
 
-def test_same_state_as_the_per_row_path(setup_after):
-    services = pytest.importorskip("contacts.services")
-    if not hasattr(services, "create_contact_from_partner"):
-        pytest.skip("the per-row path is not built yet")
+@pytest.mark.parametrize("kind", ["customer", "vendor", "bank_account"])
+def test_same_state_as_the_per_row_path(setup_after, kind, django_capture_on_commit_callbacks):
+    """Same partners created twice: one set through create_contact_from_partner, one through the command."""
+    from contacts import services
+
+    factory = {"customer": factories.CustomerFactory, "vendor": factories.VendorFactory,
+               "bank_account": factories.BankAccountFactory}[kind]
     territory, salesperson = factories.TerritoryFactory(), factories.SalespersonFactory()
-    common = {"territory": territory, "salesperson": salesperson, "vat_registration_no": "GB999",
-              "currency_code": "GBP", "language_code": "en", "address": "1 High St", "city": "Leeds",
-              "post_code": "LS1 1AA", "phone_no": "+44 113 496 0000", "email": "info@firm.example"}
-    bulk_customers = [factories.CustomerFactory(name=f"Firm {i}", contact=text, **common)
-                      for i, text in enumerate(["", "Jo Bloggs", "Ann Marie Smith"])]
-    row_customers = [factories.CustomerFactory(name=f"Firm {i}", contact=text, **common)
-                     for i, text in enumerate(["", "Jo Bloggs", "Ann Marie Smith"])]
+    common = {"territory": territory, "currency_code": "GBP", "language_code": "en", "city": "Leeds",
+              "address": "1 High St", "post_code": "LS1 1AA", "phone_no": "+44 113 496 0000",
+              "email": "info@firm.example"}
+    if kind == "customer":
+        common["salesperson"] = salesperson
+    if kind != "bank_account":
+        common["vat_registration_no"] = "gb999"
+    texts = ["", "Jo Bloggs", "  Ann Marie Smith "]
+    extra = [{}, {}, {"contact_type": ContactType.PERSON}] if kind == "customer" else [{}, {}, {}]
+    bulk_partners = [factory(name=f"Firm {i}", contact=t, **common, **e) for i, (t, e) in enumerate(zip(texts, extra))]
+    row_partners = [factory(name=f"Firm {i}", contact=t, **common, **e) for i, (t, e) in enumerate(zip(texts, extra))]
     setup_after()
 
-    for customer in row_customers:
-        services.create_contact_from_partner(customer)
-    run("customers")
+    with django_capture_on_commit_callbacks(execute=True):  # the duplicate index follows on commit
+        for partner in row_partners:
+            services.create_contact_from_partner(partner)
+    run({"customer": "customers", "vendor": "vendors", "bank_account": "bank-accounts"}[kind])
 
     skip = {"id", "no", "created_at", "updated_at", "company"}
     fields = [f.attname for f in Contact._meta.concrete_fields if f.attname not in skip and f.name not in skip]
 
-    def state(customer):
-        link = ContactBusinessRelation.objects.get(customer=customer)
+    def state(partner):
+        partner.refresh_from_db()
+        link = ContactBusinessRelation.objects.get(**{kind: partner})
         company = Contact.objects.get(pk=link.contact_id)
         person = link.primary_contact
         return ({f: getattr(company, f) for f in fields},
                 {f: getattr(person, f) for f in fields} if person else None,
-                link.business_relation_id, link.link_to_table,
-                company.persons.count(), company.history.count())
+                person.company_id == company.pk if person else None,
+                link.business_relation_id, link.link_to_table, partner.contact, partner.version,
+                company.persons.count(), company.history.count(),
+                [h.history_change_reason.replace(partner.no, "<no>") for h in company.history.all()],
+                DuplicateSearchString.objects.filter(contact=company).exists())
 
-    for by_row, by_bulk in zip(row_customers, bulk_customers, strict=True):
+    for by_row, by_bulk in zip(row_partners, bulk_partners, strict=True):
         assert state(by_bulk) == state(by_row)

@@ -91,6 +91,31 @@ def test_find_duplicates_rebuilds_the_index_from_scratch():
     assert "Possible duplicates: 1 pair(s)" in out.getvalue()
 
 
+def test_saving_a_company_indexes_it_after_commit(django_capture_on_commit_callbacks):
+    first = factories.ContactFactory(name="Tailspin Toys", email="first@tailspin.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.ContactFactory(name="Tailspin Toys Inc.", email="HI@tailspin.test")
+    assert DuplicateSearchString.objects.count() == 1  # the first was saved without committing
+    first.email = "hi@tailspin.test"
+    with django_capture_on_commit_callbacks(execute=True):
+        first.save()
+    pair = ContactDuplicate.objects.get()
+    assert pair.contact == first and "same e-mail" in pair.reasons
+
+
+def test_a_save_that_leaves_the_key_fields_alone_does_not_reindex(django_capture_on_commit_callbacks):
+    contact = factories.ContactFactory(name="Tailspin Toys")
+    contact = Contact.objects.get(pk=contact.pk)
+    contact.job_title = "n/a"
+    with django_capture_on_commit_callbacks() as callbacks:
+        contact.save()
+    assert callbacks == []
+    contact.email = "new@tailspin.test"
+    with django_capture_on_commit_callbacks() as callbacks:
+        contact.save()
+    assert len(callbacks) == 1
+
+
 # --- merging ------------------------------------------------------------------------------------------
 
 
