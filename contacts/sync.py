@@ -282,17 +282,11 @@ def business_relation_summary(rows, codes) -> str:
     """The ``contact_business_relation`` value (reference §1.1) of a contact's relation rows.
 
     ``rows``: (business_relation_id, link_to_table) pairs — the contact's own rows and, for a person
-    with a company, the company's rows. ``codes``: the ids of Marketing Setup's codes (any iterable).
+    with a company, the company's rows. ``codes``: the ids of Marketing Setup's codes.
     """
-    rows = list(rows)
-    if not rows:
-        return "none"
-    linked = [link for code, link in rows if link and code in codes]
-    if not linked:
-        return "other" if len(rows) == 1 else "multiple"
-    if len(linked) == 1 and len(rows) == 1:
-        return linked[0]
-    return "multiple"
+    from contacts.summary import summary_of
+
+    return summary_of(rows, codes)
 
 
 def relation_row(contact, partner, setup, kind: str | None = None, *, primary_contact=None):
@@ -670,30 +664,13 @@ def create_contact_for_partner(partner, setup, kind: str | None = None):
 
 
 def refresh_summaries(contact_ids) -> None:
-    """Recompute ``contact_business_relation`` for these contacts and, for companies, their persons."""
-    from contacts.models import Contact, ContactBusinessRelation
+    """Recompute ``contact_business_relation`` for these contacts and, for companies, their persons.
 
-    ids = set(contact_ids)
-    if not ids:
-        return
-    contacts = {c["pk"]: c for c in Contact.objects.filter(pk__in=ids).values("pk", "type", "company_id")}
-    company_ids = [pk for pk, c in contacts.items() if c["type"] == ContactType.COMPANY]
-    if company_ids:
-        for c in Contact.objects.filter(company_id__in=company_ids).values("pk", "type", "company_id"):
-            contacts[c["pk"]] = c
-    needed = set(contacts) | {c["company_id"] for c in contacts.values() if c["company_id"]}
-    rows: dict[int, list] = {}
-    for contact_id, code, link in ContactBusinessRelation.objects.filter(contact_id__in=needed).values_list(
-            "contact_id", "business_relation_id", "link_to_table"):
-        rows.setdefault(contact_id, []).append((code, link))
-    codes = setup_codes(_load_setup())
-    by_value: dict[str, list] = {}
-    for pk, c in contacts.items():
-        own = rows.get(pk, []) + (rows.get(c["company_id"], []) if c["company_id"] else [])
-        by_value.setdefault(business_relation_summary(own, codes), []).append(pk)
-    for value, pks in by_value.items():
-        Contact.objects.filter(pk__in=pks).exclude(contact_business_relation=value).update(
-            contact_business_relation=value)
+    The set-based computation in ``contacts.summary`` (shared with the bulk commands) does it.
+    """
+    from contacts.summary import refresh_relation_summaries
+
+    refresh_relation_summaries(contact_ids)
 
 
 def relation_changed(relation) -> None:
