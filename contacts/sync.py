@@ -398,7 +398,10 @@ def before_contact_save(contact, update_fields=None) -> None:
         if old is not None and old.type == ContactType.PERSON:
             contact.first_name = contact.middle_name = contact.surname = contact.initials = ""
             contact.job_title = ""
+    typed_name = contact.name
     normalize_contact(contact, name_changed=name_changed, parts_changed=parts_changed)
+    if contact.name != typed_name and contact.search_name == typed_name.upper()[:100]:
+        contact.search_name = contact.name.upper()[:100]  # it follows the name (Party.follow_name)
     old_company_id = old.company_id if old is not None else None
     if contact.type == ContactType.PERSON and contact.company_id and contact.company_id != old_company_id:
         company = contact.company
