@@ -6,3 +6,8 @@ class DocumentsConfig(AppConfig):
 
     name = "documents"
     verbose_name = "Documents"
+
+    def ready(self):
+        from documents import signals
+
+        signals.connect()

@@ -403,13 +403,13 @@ def _customer_for_quote(quote: SalesHeader) -> Customer:
     return create_partner_from_contact(company, "customer", template=quote.customer_template)
 
 
-def _repoint_prospect_quotes(customer: Customer, contact: Contact) -> None:
-    """Open quotes of the new customer's company (and its persons) without a customer now name it."""
-    company = contact.company or contact
-    SalesHeader.objects.filter(
-        Q(sell_to_contact=company) | Q(sell_to_contact__company=company),
+def repoint_prospect_quotes(customer_id: int, contact_id: int) -> int:
+    """Open quotes without a customer, for the contact or (a company) its persons, now name the customer
+    linked to it. Returns how many quotes were re-pointed."""
+    return SalesHeader.objects.filter(
+        Q(sell_to_contact_id=contact_id) | Q(sell_to_contact__company_id=contact_id),
         document_type=QUOTE, sell_to_customer__isnull=True, status=Status.OPEN,
-    ).update(sell_to_customer=customer, customer_template=None, updated_at=timezone.now())
+    ).update(sell_to_customer_id=customer_id, customer_template=None, updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -427,7 +427,8 @@ def make_order(quote):
     if isinstance(quote, SalesHeader):
         customer = _customer_for_quote(quote)
         if quote.sell_to_customer_id is None:
-            _repoint_prospect_quotes(customer, quote.sell_to_contact)
+            contact = quote.sell_to_contact
+            repoint_prospect_quotes(customer.pk, (contact.company_id or contact.pk))
             quote.refresh_from_db()
         _refuse_unusable_partner(customer)
         order = SalesHeader(document_type=ORDER, quote=quote, sell_to_customer=customer,

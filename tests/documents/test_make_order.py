@@ -101,3 +101,17 @@ def test_a_purchase_quote_becomes_a_purchase_order(document_setup, vendor_compan
     order = make_order(quote)
     assert (order.document_type, order.no, order.buy_from_vendor, order.lines.get().amount) == (
         "order", "PO0001", vendor_company[1], Decimal("35.00"))
+
+
+def test_when_the_company_becomes_a_customer_its_open_quotes_name_it(sync_on, numbered_partners, document_setup):
+    from contacts.services import create_partner_from_contact
+
+    company = ContactFactory()
+    for_company = sales_document_from_contact(company, "quote")
+    for_person = sales_document_from_contact(person_of(company), "quote")
+    elsewhere = sales_document_from_contact(ContactFactory(), "quote")
+    customer = create_partner_from_contact(company, "customer")
+    for quote in (for_company, for_person, elsewhere):
+        quote.refresh_from_db()
+    assert (for_company.sell_to_customer, for_person.sell_to_customer, elsewhere.sell_to_customer) == (
+        customer, customer, None)
