@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,8 +49,8 @@ class Status(models.TextChoices):
 
 class DocumentQuerySet(models.QuerySet):
     def with_totals(self):
-        """Annotate ``total_amount`` (the sum of the line amounts) in the same query."""
-        return self.annotate(total_amount=Sum("lines__amount", default=Decimal("0")))
+        """Fetch each document's total (the sum of its line amounts) in the same query: see ``total_amount``."""
+        return self.annotate(lines_total=Sum("lines__amount", default=Decimal("0")))
 
 
 class DocumentHeader(TimestampedModel):
@@ -110,12 +110,16 @@ class DocumentHeader(TimestampedModel):
                                              type(self))
         super().save(**kwargs)
 
-    def get_total_amount(self) -> Decimal:
-        """The sum of the line amounts; uses ``with_totals()``'s annotation when present, else one query."""
-        total = self.__dict__.get("total_amount")
+    @property
+    def total_amount(self) -> Decimal:
+        """The sum of the line amounts: from ``with_totals()`` when the document was fetched so, else one query."""
+        total = self.__dict__.get("lines_total")
         if total is None:
             total = self.lines.aggregate(total=Sum("amount", default=Decimal("0")))["total"]
         return total
+
+    def get_total_amount(self) -> Decimal:
+        return self.total_amount
 
 
 class SalesHeader(DocumentHeader):
@@ -215,7 +219,7 @@ class PurchaseHeader(DocumentHeader):
 class DocumentLine(models.Model):
     """A line: quantity × unit price less the line discount; ``amount`` is set on every save."""
 
-    line_no = models.PositiveIntegerField("line no.")
+    line_no = models.PositiveIntegerField("line no.", blank=True, help_text="Blank: after the last line.")
     description = models.CharField(max_length=100)
     quantity = models.DecimalField(max_digits=18, decimal_places=3, default=Decimal("1"),
                                    validators=[MinValueValidator(Decimal("0"))])
@@ -239,6 +243,10 @@ class DocumentLine(models.Model):
         return (gross * (1 - Decimal(line_discount_pct) / 100)).quantize(CENT, rounding=ROUND_HALF_UP)
 
     def save(self, **kwargs):
+        if self.line_no is None:
+            # A line added without a number goes to the end (steps of 10000, as in BC).
+            last = type(self)._default_manager.filter(header_id=self.header_id).aggregate(last=Max("line_no"))
+            self.line_no = (last["last"] or 0) + 10000
         self.amount = self.compute_amount(self.quantity, self.unit_price, self.line_discount_pct)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:

@@ -128,3 +128,11 @@ def test_document_setup_is_a_single_row_naming_each_series(db):
     setup.save()
     assert DocumentSetup.load().sales_quote_nos.code == "SQ"
     assert DocumentSetup.objects.count() == 1
+
+
+def test_a_line_saved_without_a_number_goes_after_the_last_line(document_setup):
+    quote = sales_quote()
+    first = SalesLine.objects.create(header=quote, description="A")
+    second = SalesLine.objects.create(header=quote, description="B")
+    other = SalesLine.objects.create(header=sales_quote(), description="C")
+    assert (first.line_no, second.line_no, other.line_no) == (10000, 20000, 10000)
