@@ -335,6 +335,43 @@ def create_contact_from_partner(partner):
     return sync.create_contact_for_partner(partner, setup, kind)
 
 
+@transaction.atomic
+def set_primary_contact(partner, contact):
+    """Make ``contact`` the one to address at ``partner`` (reference §6.3); None clears it.
+
+    It must be the partner's linked contact or one of its persons. A person's name becomes the
+    partner's ``contact`` text; choosing the company clears the text and fills the partner's blank
+    phone and e-mail (and a customer's mobile) from it — which then reach the contact as usual.
+    """
+    kind = sync.kind_of(partner)
+    if kind == "bank_account":
+        raise ValidationError("A bank account has no primary contact: its contact text is kept as text.")
+    link = _link_of_partner(partner)
+    if link is None:
+        raise ValidationError(f"{sync.Describe(partner)} is not linked to a contact.")
+    partner = type(partner)._default_manager.get(pk=partner.pk)
+    if contact is None:
+        ContactBusinessRelation.objects.filter(pk=link.pk).update(primary_contact=None)
+        return link
+    if contact.pk != link.contact_id and contact.company_id != link.contact_id:
+        raise ValidationError(f"{sync.Describe(contact)} is not related to {sync.describe(partner)}.")
+    _check_not_privacy_blocked(contact)
+    ContactBusinessRelation.objects.filter(pk=link.pk).update(primary_contact=contact)
+    link.primary_contact = contact
+    if contact.type == ContactType.PERSON and contact.pk != link.contact_id:
+        if partner.contact != contact.name:
+            sync.write_changes(partner, {"contact": contact.name}, sync.history_reason(contact))
+        return link
+    fields = ["phone_no", "email"] + (["mobile_phone_no"] if kind == "customer" else [])
+    for name in fields:
+        value = getattr(contact, name)
+        if value:
+            setattr(partner, name, value)
+    partner.contact = ""
+    partner.save()
+    return link
+
+
 def contact_of(partner):
     """The contact linked to ``partner``, or None."""
     link = _link_of_partner(partner)
@@ -381,4 +418,5 @@ def resync(link, *, master: str = "contact") -> None:
 __all__ = [
     "link_contact", "create_partner_from_contact", "create_contact_from_partner", "unlink",
     "link_preview", "templates_for", "log_interaction", "resync", "contact_of", "partners_of",
+    "set_primary_contact",
 ]

@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db.models import F
 from django.utils import timezone
 
@@ -651,6 +652,13 @@ def create_contact_for_partner(partner, setup, kind: str | None = None):
     """Create, number and link the contact of a partner (automatic creation and the explicit action)."""
     kind = kind or kind_of(partner)
     contact = contact_from_partner(partner, kind)
+    if contact.email:
+        try:
+            EmailValidator()(contact.email)
+        except ValidationError:
+            raise ValidationError(
+                {"email": f"{contact.email} is not a valid e-mail address, so no contact can be made from "
+                          f"{describe(partner)}. Correct the e-mail first."}) from None
     contact._change_reason = f"Created from {KIND_LABELS[kind]} {partner.no}"
     with suspended():
         contact.save()

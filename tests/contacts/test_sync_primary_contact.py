@@ -71,3 +71,36 @@ def test_person_edits_do_not_change_the_companys_customer(sync_on):
     customer.refresh_from_db()
     assert customer.phone_no == phone
     assert ContactFactory  # factories imported for symmetry with other modules
+
+
+def test_setting_a_person_of_the_linked_company_as_primary_contact_sets_the_text(sync_on):
+    from contacts import services
+
+    customer = CustomerFactory()
+    company = Contact.objects.get()
+    person = ContactFactory(person=True, company=company, name="Ann Smith", no="P-ANN")
+    services.set_primary_contact(customer, person)
+    customer.refresh_from_db()
+    assert customer.contact == "Ann Smith"
+    assert customer.contact_links.get().primary_contact == person
+
+
+def test_a_person_of_another_company_is_not_related(sync_on):
+    from django.core.exceptions import ValidationError
+
+    from contacts import services
+
+    customer = CustomerFactory()
+    stranger = ContactFactory(person=True, company=ContactFactory(no="X-CO"), name="Al Other", no="X-AL")
+    with pytest.raises(ValidationError, match="is not related to customer"):
+        services.set_primary_contact(customer, stranger)
+
+
+def test_a_new_customer_with_an_invalid_email_is_refused_when_its_contact_is_made(sync_on):
+    from django.core.exceptions import ValidationError
+
+    from partners.models import Customer
+
+    with pytest.raises(ValidationError, match="not a valid e-mail"):
+        CustomerFactory(email="not-an-email")
+    assert not Customer.objects.exists()
