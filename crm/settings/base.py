@@ -61,6 +61,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so two writers queue instead of
     # failing half-way ("database is locked"); number series rely on it on SQLite.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# Off by design: Contact.save() and partners' save() are atomic together with the synchronization
+# their signals run, and multi-row services are @transaction.atomic; a request-wide transaction
+# would only hold the contact row locks the sync takes while templates render (README "Synchronization").
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
