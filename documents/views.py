@@ -29,6 +29,7 @@ from .forms import (
 from .models import PurchaseHeader, PurchaseLine, SalesHeader, SalesLine
 
 PER_PAGE = 25
+EDIT_IDS = "id_edit_%s"  # the line being edited sits beside the add-line form: distinct ids
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def document_detail(request, side, pk):
     if request.GET.get("edit_line"):
         edit_line = next((line for line in document.lines.all() if str(line.pk) == request.GET["edit_line"]), None)
     context = _card_context(request, side, document, header_form=header_form, edit_line=edit_line,
-                            edit_form=side.line_form(instance=edit_line) if edit_line else None)
+                            edit_form=side.line_form(instance=edit_line, auto_id=EDIT_IDS) if edit_line else None)
     return render(request, "documents/document_detail.html", context)
 
 
@@ -215,8 +216,9 @@ def line_edit(request, side, pk, line_pk):
     if request.method == "GET":
         if not request.htmx:
             return redirect(f"{document.get_absolute_url()}?edit_line={line.pk}#line-{line.pk}")
-        return _lines_response(request, side, document, edit_line=line, edit_form=side.line_form(instance=line))
-    form = side.line_form(request.POST, instance=line)
+        edit_form = side.line_form(instance=line, auto_id=EDIT_IDS)
+        return _lines_response(request, side, document, edit_line=line, edit_form=edit_form)
+    form = side.line_form(request.POST, instance=line, auto_id=EDIT_IDS)
     if form.is_valid():
         try:
             services.document_line_update(line, **form.cleaned_data)

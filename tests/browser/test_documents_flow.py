@@ -96,3 +96,37 @@ def test_a_quote_from_the_contact_card_is_printed_and_logged_on_the_card(docs_pa
     page.goto(company.get_absolute_url())
     interactions = page.locator("#interactions")
     assert "SQUOTE" in interactions.inner_text() and quote.no in interactions.inner_text()
+
+
+@pytest.fixture
+def docs_page_without_js(docs_browser, live_server, transactional_db):
+    context = docs_browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.browser
+def test_without_javascript_a_quote_is_made_and_its_lines_edited(docs_page_without_js, docs_world):
+    page, company = docs_page_without_js, docs_world
+    page.goto("/accounts/login/")
+    page.get_by_label("User name").fill("sally")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(company.get_absolute_url())
+    page.get_by_text("New document").click()  # <details> opens without JavaScript
+    page.get_by_role("button", name="New sales quote").click()
+    page.wait_for_url("**/documents/sales/*/")
+
+    form = page.locator("#add-line")
+    form.get_by_label("Description").fill("Desk")
+    form.get_by_label("Unit price").fill("300")
+    form.get_by_role("button", name="Add line").click()
+    page.locator("#lines").get_by_text("Desk").wait_for()
+
+    page.locator("#lines").get_by_role("link", name="Edit").click()
+    page.locator("tr.editing").get_by_label("Quantity").fill("2")
+    page.get_by_role("button", name="Save line").click()
+    page.wait_for_load_state()
+    assert page.locator("#document-total").inner_text() == "600.00"
