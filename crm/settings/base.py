@@ -1,5 +1,7 @@
 """Settings shared by every environment; values come from the environment (see .env.example)."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from crm.env import BASE_DIR, env
 
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-change-me")
@@ -87,28 +89,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-# E-mail through Django 6.1 mailers. Development prints mail to the console; production
-# sets MAILER_BACKEND=smtp and the SMTP_* variables.
+# E-mail through Django 6.1 mailers. Development prints mail to the console; production defaults
+# to SMTP (MAILER_BACKEND=smtp and the SMTP_* variables).
 _MAILER_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }
+
+
+def mailers(backend: str) -> dict:
+    """The MAILERS setting for ``backend`` (console | file | smtp | locmem), options from the environment."""
+    if backend not in _MAILER_BACKENDS:
+        raise ImproperlyConfigured(f"MAILER_BACKEND must be one of {', '.join(_MAILER_BACKENDS)}, not {backend!r}.")
+    options = {}
+    if backend == "smtp":
+        options = {
+            "host": env("SMTP_HOST", default="localhost"),
+            "port": env.int("SMTP_PORT", default=587),
+            "username": env("SMTP_USER", default=""),
+            "password": env("SMTP_PASSWORD", default=""),
+            "use_tls": env.bool("SMTP_USE_TLS", default=True),
+        }
+    elif backend == "file":
+        options = {"file_path": env("MAILER_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))}
+    return {"default": {"BACKEND": _MAILER_BACKENDS[backend], "OPTIONS": options}}
+
+
 MAILER_BACKEND = env("MAILER_BACKEND", default="console")
-if MAILER_BACKEND == "smtp":
-    _MAILER_OPTIONS = {
-        "host": env("SMTP_HOST", default="localhost"),
-        "port": env.int("SMTP_PORT", default=587),
-        "username": env("SMTP_USER", default=""),
-        "password": env("SMTP_PASSWORD", default=""),
-        "use_tls": env.bool("SMTP_USE_TLS", default=True),
-    }
-elif MAILER_BACKEND == "file":
-    _MAILER_OPTIONS = {"file_path": env("MAILER_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))}
-else:
-    _MAILER_OPTIONS = {}
-MAILERS = {"default": {"BACKEND": _MAILER_BACKENDS[MAILER_BACKEND], "OPTIONS": _MAILER_OPTIONS}}
+MAILERS = mailers(MAILER_BACKEND)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -3,13 +3,17 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, mailers
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 if SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+# Mail really leaves in production: SMTP unless MAILER_BACKEND says otherwise.
+MAILER_BACKEND = env("MAILER_BACKEND", default="smtp")
+MAILERS = mailers(MAILER_BACKEND)
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

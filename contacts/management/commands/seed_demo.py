@@ -51,7 +51,14 @@ from contacts.models import (
     InteractionTemplateSetup,
     MarketingSetup,
 )
-from contacts.sync import PARTNER_MODELS, attname, contact_to_partner_map
+from contacts import duplicates
+from contacts.sync import (
+    PARTNER_MODELS,
+    attname,
+    business_relation_summary,
+    contact_to_partner_map,
+    setup_codes,
+)
 from partners.models import (
     BankAccount,
     ContactType,
@@ -192,18 +199,6 @@ def _ascii_slug(value: str, sep: str = "") -> str:
     return sep.join(words)
 
 
-def summary_of(rows, setup_codes) -> str:
-    """The reference product's relation summary (bc-sync-spec §1.1) from ``(code, link_to_table)`` rows."""
-    if not rows:
-        return BusinessRelationSummary.NONE
-    linked = [link for code, link in rows if link and code in setup_codes]
-    if not linked:
-        return BusinessRelationSummary.OTHER if len(rows) == 1 else BusinessRelationSummary.MULTIPLE
-    if len(linked) == 1 and len(rows) == 1:
-        return linked[0]
-    return BusinessRelationSummary.MULTIPLE
-
-
 # ---------------------------------------------------------------------------------------------
 # The command
 # ---------------------------------------------------------------------------------------------
@@ -317,7 +312,8 @@ class Command(BaseCommand):
             if group is not None:
                 user.groups.add(group)
             self.attach_salesperson(user, group)
-            shown = password if user.check_password(password) else "(changed since it was created; not shown)"
+            shown = password if created or user.check_password(password) else \
+                "(changed since it was created; not shown)"
             logins.append((username, shown, group.name if group else "superuser"))
         return logins
 
@@ -427,7 +423,7 @@ class Seeder:
         marketing.save()
         self.marketing = marketing
         self.codes = {kind: marketing.code_for(kind) for kind in PARTNER_MODELS}
-        self.setup_codes = {code.pk for code in self.codes.values()}
+        self.setup_codes = setup_codes(marketing)
         self.prospect, self.press = relations["PROSPECT"], relations["PRESS"]
 
         partner_setup = PartnerSetup.load()
@@ -524,10 +520,13 @@ class Seeder:
                 rows.append((self.prospect, ""))
             if rng.random() < 0.03:
                 rows.append((self.press, ""))
-            company.contact_business_relation = summary_of([(c.pk, link) for c, link in rows], self.setup_codes)
+            company.contact_business_relation = self.summary(rows)
             rows_by_company.append(rows)
         self.number(companies)
         Contact.objects.bulk_create(companies, batch_size=self.batch_size)
+        if self.marketing.maintain_dupl_search_strings:
+            # What saving each company would have done: index it and store its possible duplicates.
+            duplicates.find_for_new_contacts(companies, setup=self.marketing)
 
         persons, first_person = [], {}
         for company, count in zip(companies, person_counts, strict=True):
@@ -571,7 +570,7 @@ class Seeder:
                 person.minor = True
                 person.parental_consent_received = rng.random() < 0.5
                 person.privacy_blocked = not person.parental_consent_received
-            person.contact_business_relation = summary_of([(c.pk, link) for c, link in rows], self.setup_codes)
+            person.contact_business_relation = self.summary(rows)
             persons.append(person)
             rows_by_person.append(rows)
         self.number(persons)
@@ -591,6 +590,9 @@ class Seeder:
         self.counts["persons"] += len(persons)
         self.counts["contacts"] += len(persons)
         return len(persons)
+
+    def summary(self, rows):
+        return business_relation_summary([(code.pk, link) for code, link in rows], self.setup_codes)
 
     def number(self, contacts):
         if contacts:
