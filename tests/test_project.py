@@ -27,8 +27,9 @@ def manage(*args, env=None):
 
 
 def production_env(**extra):
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "MAILER_BACKEND"}}
+    """A clean environment as a server would have it: nothing leaks in from the test run (which may set
+    DJANGO_ALLOW_ASYNC_UNSAFE, DEBUG, …)."""
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "SYSTEMROOT") if key in os.environ}
     return {**env, "DJANGO_SETTINGS_MODULE": "crm.settings.production", "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "crm.example.com", **extra}
 
