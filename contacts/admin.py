@@ -1,7 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm import csv_io
 from crm.admin import SingletonAdmin
+
+from . import csv_specs  # noqa: F401 - registers the CSV columns
 
 from .models import (
     BusinessRelation,
@@ -60,6 +63,7 @@ class ContactAdmin(SimpleHistoryAdmin):
                    "privacy_blocked")
     list_select_related = ("salesperson",)
     search_fields = ("no", "name", "search_name", "company_name", "email", "phone_no", "city")
+    actions = [csv_io.export_as_csv]  # bulk: CSV export (import: the contact list's "Import CSV")
     list_per_page = 50
     autocomplete_fields = ("company", "territory", "salesperson")
     readonly_fields = ("contact_business_relation", "created_at", "updated_at")

@@ -16,3 +16,4 @@ urlpatterns += [
     path("<int:pk>/unlink/<str:kind>/", views.contact_unlink, name="unlink"),
 ]
 urlpatterns += [path("duplicates/", include("contacts.duplicate_urls"))]  # bulk: the Duplicates page
+urlpatterns += [path("csv/", include("contacts.csv_urls"))]  # bulk: CSV export / import

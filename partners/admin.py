@@ -1,7 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm import csv_io
 from crm.admin import SingletonAdmin
+
+from . import csv_specs  # noqa: F401 - registers the CSV columns
 
 from .models import (
     BankAccount,
@@ -53,6 +56,7 @@ class PartnerAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     autocomplete_fields = ("territory",)
     readonly_fields = ("created_at", "updated_at")
+    actions = [csv_io.export_as_csv]  # bulk: CSV export (import: the list screens' "Import CSV")
 
 
 @admin.register(Customer)

@@ -1,0 +1,28 @@
+"""CSV columns of customers, vendors and bank accounts (crm.csv_io does the export and import)."""
+
+from crm.csv_io import CsvSpec, register
+from partners.models import BankAccount, Customer, Vendor
+
+PARTY_COLUMNS = ("name", "name_2", "search_name", "address", "address_2", "city", "post_code", "county",
+                 "country_code", "phone_no", "mobile_phone_no", "fax_no", "email", "home_page", "territory",
+                 "language_code", "currency_code")
+
+CUSTOMER_CSV = register(CsvSpec(
+    Customer,
+    columns=("no", *PARTY_COLUMNS, "vat_registration_no", "contact", "contact_type", "salesperson", "blocked",
+             "payment_terms_code", "customer_posting_group", "gen_bus_posting_group", "vat_bus_posting_group",
+             "credit_limit", "privacy_blocked"),
+    lookups={"territory": "code", "salesperson": "code"},
+))
+VENDOR_CSV = register(CsvSpec(
+    Vendor,
+    columns=("no", *PARTY_COLUMNS, "vat_registration_no", "contact", "purchaser", "blocked", "payment_terms_code",
+             "vendor_posting_group", "gen_bus_posting_group", "vat_bus_posting_group", "privacy_blocked"),
+    lookups={"territory": "code", "purchaser": "code"},
+))
+BANK_ACCOUNT_CSV = register(CsvSpec(
+    BankAccount,
+    columns=("no", *PARTY_COLUMNS, "contact", "our_contact", "bank_account_no", "iban", "swift_code",
+             "bank_branch_no", "bank_acc_posting_group"),
+    lookups={"territory": "code", "our_contact": "code"},
+))
