@@ -1,13 +1,28 @@
-"""The derived ``contact_business_relation`` summary, recomputed for many contacts at once.
+"""The derived ``contact_business_relation`` summary: the rule, and its recomputation for many contacts.
 
-The rule is the sync engine's (``sync.business_relation_summary``, reference §1.1); this runs it in
-chunks over thousands of contacts (and their companies' persons) with one bulk UPDATE per chunk.
+Reference §1.1 (GetBusinessRelation): consider the contact's relation rows and, for a person with
+a company, the company's; none → ``none``; no linked row under a Marketing Setup code → ``other``
+with exactly one row, else ``multiple``; exactly one row and it is linked → its partner type;
+anything else → ``multiple``. The sync engine (``sync.business_relation_summary``) uses this rule too.
 """
 
 from contacts import sync
-from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
+from contacts.models import BusinessRelationSummary, Contact, ContactBusinessRelation, MarketingSetup
 
 CHUNK = 2000
+
+
+def summary_of(rows, setup_codes) -> str:
+    """``rows``: (business_relation_id, link_to_table) of the contact (and its company)."""
+    rows = list(rows)
+    if not rows:
+        return BusinessRelationSummary.NONE
+    linked = [link for code, link in rows if link and code in setup_codes]
+    if not linked:
+        return BusinessRelationSummary.OTHER if len(rows) == 1 else BusinessRelationSummary.MULTIPLE
+    if len(linked) == 1 and len(rows) == 1:
+        return linked[0]
+    return BusinessRelationSummary.MULTIPLE
 
 
 def refresh_relation_summaries(contact_ids) -> int:
@@ -29,7 +44,7 @@ def refresh_relation_summaries(contact_ids) -> int:
         updates = []
         for pk, contact in contacts.items():
             own = rows.get(pk, []) + (rows.get(contact["company_id"], []) if contact["company_id"] else [])
-            value = sync.business_relation_summary(own, codes)
+            value = summary_of(own, codes)
             if value != contact["contact_business_relation"]:
                 updates.append(Contact(pk=pk, contact_business_relation=value))
         Contact.objects.bulk_update(updates, ["contact_business_relation"])
