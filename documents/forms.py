@@ -17,11 +17,25 @@ def _lookup(model, no: str, label: str):
         raise forms.ValidationError(f"There is no {label} with no. {no}.") from None
 
 
+class VersionedHeaderForm(forms.ModelForm):
+    """Carries the document's ``version`` it was shown with, so a save over someone else's is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def _versioned(self, data: dict) -> dict:
+        data["expected_version"] = data.pop("version")
+        return data
+
+
 def _changed(record, initial_no: str):
     return record if record is not None and record.no != initial_no else None
 
 
-class SalesHeaderForm(forms.ModelForm):
+class SalesHeaderForm(VersionedHeaderForm):
     customer_no = forms.CharField(label="Customer no.", max_length=20, required=False)
     contact_no = forms.CharField(label="Contact no.", max_length=20, required=False)
 
@@ -49,12 +63,12 @@ class SalesHeaderForm(forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         """Keyword arguments for ``sales_document_update``: customer/contact only when the user changed them."""
-        data = dict(self.cleaned_data)
+        data = self._versioned(dict(self.cleaned_data))
         return {"customer": _changed(data.pop("customer_no"), self.fields["customer_no"].initial),
                 "contact": _changed(data.pop("contact_no"), self.fields["contact_no"].initial), **data}
 
 
-class PurchaseHeaderForm(forms.ModelForm):
+class PurchaseHeaderForm(VersionedHeaderForm):
     vendor_no = forms.CharField(label="Vendor no.", max_length=20, required=False)
     contact_no = forms.CharField(label="Contact no.", max_length=20, required=False)
 
@@ -78,7 +92,7 @@ class PurchaseHeaderForm(forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         """Keyword arguments for ``purchase_document_update``: vendor/contact only when the user changed them."""
-        data = dict(self.cleaned_data)
+        data = self._versioned(dict(self.cleaned_data))
         return {"vendor": _changed(data.pop("vendor_no"), self.fields["vendor_no"].initial),
                 "contact": _changed(data.pop("contact_no"), self.fields["contact_no"].initial), **data}
 

@@ -76,6 +76,8 @@ class DocumentHeader(TimestampedModel):
     contact_name = models.CharField("contact", max_length=100, blank=True,
                                     help_text="The person the document is addressed to.")
     currency_code = models.CharField("currency", max_length=3, blank=True)
+    # Optimistic concurrency: bumped on every save; the card's form carries the version it was shown with.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -108,6 +110,10 @@ class DocumentHeader(TimestampedModel):
 
             self.no = next_number_from_setup(DocumentSetup.load(), self.series_fields[self.document_type],
                                              type(self))
+        self.version = (self.version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
         super().save(**kwargs)
 
     @property

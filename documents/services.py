@@ -54,6 +54,20 @@ def _require_open(document) -> None:
         raise ValidationError(f"{document} is released: reopen it before changing it.")
 
 
+class StaleDocument(ValidationError):
+    """The document was saved by someone else after the user's form was shown."""
+
+
+def _require_version(header, expected_version: int | None) -> None:
+    """Refuse the change when the stored document is no longer the version the user edited (row locked)."""
+    if expected_version is None or header.pk is None:
+        return
+    current = type(header).objects.select_for_update().values_list("version", flat=True).get(pk=header.pk)
+    if current != expected_version:
+        raise StaleDocument(f"Someone else saved {header} while you were editing it. Your changes were not saved: "
+                            "the form now shows the current values. Make your changes again and save.")
+
+
 def _check_document_type(model, document_type: str) -> None:
     if document_type not in model.DocumentType.values:
         choices = ", ".join(model.DocumentType.values)
@@ -222,10 +236,13 @@ def sales_document_from_contact(contact: Contact, document_type: str, *, templat
 
 
 @transaction.atomic
-def sales_document_update(header: SalesHeader, *, customer=None, contact=None, **fields) -> SalesHeader:
+def sales_document_update(header: SalesHeader, *, customer=None, contact=None, expected_version=None,
+                          **fields) -> SalesHeader:
     """Change a sales document's header. A new ``customer`` fills the contact from the customer's link
     (primary contact, else linked contact); a new ``contact`` must belong to the document's customer
-    (or, without one, brings its own). Other keyword arguments are plain header fields."""
+    (or, without one, brings its own). Other keyword arguments are plain header fields. With
+    ``expected_version``, a document saved meanwhile by someone else is refused (StaleDocument)."""
+    _require_version(header, expected_version)
     _require_open(header)
     if customer is not None and customer.pk != header.sell_to_customer_id:
         _sales_set_customer(header, customer)
@@ -303,8 +320,10 @@ def purchase_document_from_contact(contact: Contact, document_type: str) -> Purc
 
 
 @transaction.atomic
-def purchase_document_update(header: PurchaseHeader, *, vendor=None, contact=None, **fields) -> PurchaseHeader:
+def purchase_document_update(header: PurchaseHeader, *, vendor=None, contact=None, expected_version=None,
+                             **fields) -> PurchaseHeader:
     """Change a purchase document's header; see ``sales_document_update``."""
+    _require_version(header, expected_version)
     _require_open(header)
     if vendor is not None and vendor.pk != header.buy_from_vendor_id:
         _purchase_set_vendor(header, vendor)

@@ -158,6 +158,9 @@ def document_detail(request, side, pk):
                 update = (services.sales_document_update if side.name == "sales"
                           else services.purchase_document_update)
                 update(document, **header_form.service_kwargs())
+            except services.StaleDocument as exc:
+                header_form = side.header_form(instance=_document(side, pk))  # the current values
+                header_form.stale_message = _message(exc)  # shown by _partials/form.html
             except ValidationError as exc:
                 header_form.add_error(None, _message(exc))
             else:

@@ -302,3 +302,15 @@ def test_a_line_with_a_negative_quantity_is_refused_with_a_message(document_setu
         document_line_add(quote, description="Chair", quantity=Decimal("-1"))
     assert "quantity" in refused.value.message_dict
     assert not quote.lines.exists()
+
+
+def test_a_header_change_over_a_newer_version_is_refused(document_setup, customer_company):
+    from documents.services import StaleDocument
+
+    order = sales_document_from_contact(customer_company[0], "order")
+    shown = order.version
+    sales_document_update(SalesHeader.objects.get(pk=order.pk), external_document_no="FIRST")
+    with pytest.raises(StaleDocument, match="Someone else saved Sales Order"):
+        sales_document_update(order, external_document_no="SECOND", expected_version=shown)
+    order.refresh_from_db()
+    assert order.external_document_no == "FIRST"

@@ -331,3 +331,28 @@ def test_an_email_without_subject_is_refused_with_a_message(client, seller):
     response = client.post(url("email-contact", contact.pk), {"subject": "", "body": "x"}, follow=True)
     assert "The e-mail was not sent" in response.content.decode() or response.status_code == 200
     assert mail.outbox == []
+
+
+def test_saving_the_header_over_someone_elses_save_is_refused_and_shows_the_current_values(client, seller, quote):
+    shown_version = quote.version
+    from documents.services import sales_document_update
+    sales_document_update(SalesHeader.objects.get(pk=quote.pk), external_document_no="THEIRS")
+    response = client.post(quote.get_absolute_url(), {
+        "version": shown_version, "customer_no": quote.sell_to_customer.no, "contact_no": quote.sell_to_contact.no,
+        "order_date": "2026-11-20", "external_document_no": "MINE", "email": "", "phone_no": "",
+        "contact_name": ""})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved Sales Quote" in body and 'value="THEIRS"' in body
+    quote.refresh_from_db()
+    assert quote.external_document_no == "THEIRS"
+
+
+def test_saving_the_header_with_the_current_version_goes_through(client, seller, quote):
+    response = client.post(quote.get_absolute_url(), {
+        "version": quote.version, "customer_no": quote.sell_to_customer.no, "contact_no": quote.sell_to_contact.no,
+        "order_date": "2026-11-20", "external_document_no": "MINE", "email": "", "phone_no": "",
+        "contact_name": ""})
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert quote.external_document_no == "MINE"
