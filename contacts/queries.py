@@ -11,14 +11,24 @@ CONTACT_SORTS = {
 }
 
 
+UNIQUE_SORTS = {"no"}
+
+
 def sort_key(requested, allowed, default):
-    """``requested`` like ``name`` or ``-name`` if allowed, else ``default``; returns (param, order_by)."""
+    """``requested`` like ``name`` or ``-name`` if allowed, else ``default``; returns (param, order_by).
+
+    Non-unique columns get the primary key as tie-breaker so pages never overlap; a unique column
+    (``no``) sorts alone, so its index serves the ORDER BY … LIMIT directly.
+    """
     name = (requested or "").lstrip("-")
     if name not in allowed:
         requested, name = default, default.lstrip("-")
     descending = requested.startswith("-")
     field = allowed[name]
-    return requested, [f"-{field}" if descending else field, "-pk" if descending else "pk"]
+    order_by = [f"-{field}" if descending else field]
+    if field not in UNIQUE_SORTS:
+        order_by.append("-pk" if descending else "pk")
+    return requested, order_by
 
 
 def contact_list(*, filters, sort=None):

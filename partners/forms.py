@@ -2,8 +2,17 @@
 
 from django import forms
 
-from crm.forms import VersionedForm
+from crm.forms import VersionedForm as _VersionedForm
 from partners.models import BankAccount, Customer, Vendor
+
+
+class VersionedForm(_VersionedForm):
+    def _get_validation_exclusions(self):
+        # A blank number is taken from the series on save: the "no is set" constraint is checked then.
+        exclusions = super()._get_validation_exclusions()
+        if not self.cleaned_data.get("no"):
+            exclusions.add("no")
+        return exclusions
 
 PARTY = ["name", "name_2", "search_name", "address", "address_2", "post_code", "city", "county", "country_code",
          "phone_no", "mobile_phone_no", "fax_no", "email", "home_page", "territory", "language_code",

@@ -1,0 +1,255 @@
+"""Contact and partner cards: view, edit, bad input, concurrent edits, delete, query budgets."""
+
+import pytest
+
+from contacts.models import Contact
+from partners.models import BankAccount, Customer
+from tests import factories
+
+BASE = 4  # session, user, user permissions, group permissions
+
+
+def form_data(form):
+    """The values a browser would post for an unbound form (as rendered), ready to be modified."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if field.widget.input_type == "checkbox":
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+def contact_data(client, contact):
+    return form_data(client.get(contact.get_absolute_url()).context["form"])
+
+
+@pytest.fixture
+def company(db):
+    return factories.ContactFactory(no="CT000010", name="Fabrikam Inc.", phone_no="+1 555 0100")
+
+
+def test_contact_card_shows_persons_relations_panel_and_actions(sales, company):
+    factories.ContactFactory(no="CT000011", person=True, first_name="Jo", surname="Walker", company=company)
+    page = sales.get(company.get_absolute_url()).content.decode()
+    assert "CT000011 Jo Walker" in page and "Add person" in page
+    assert "Business relations" in page
+    for label in ("Create as", "Link with existing", "Customer", "Change history"):
+        assert label in page
+    # Sales may not make vendors or bank accounts: those menu entries are not offered
+    assert f"/contacts/{company.pk}/create-as/vendor/" not in page
+    assert f"/contacts/{company.pk}/create-as/customer/" in page
+
+
+def test_editing_a_contact_saves_and_returns_to_the_card(sales, company):
+    data = contact_data(sales, company)
+    data["phone_no"] = "+1 555 0199"
+    response = sales.post(company.get_absolute_url(), data)
+    assert response.status_code == 302 and response["Location"] == company.get_absolute_url()
+    company.refresh_from_db()
+    assert company.phone_no == "+1 555 0199"
+    assert "Contact CT000010 saved." in sales.get(company.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("phone_no", "call me maybe", "A phone number may contain only digits"),
+    ("email", "not-an-email", "Enter a valid email address"),
+    ("country_code", "XX", "Select a valid choice"),
+    ("currency_code", "ABC", "ISO 4217"),
+    ("language_code", "!!", "language tag"),
+    ("name", "", "A company needs a name."),
+    ("company", "CT999999", "There is no company contact with this number."),
+    ("type", "robot", "Select a valid choice"),
+])
+def test_bad_input_on_the_contact_card_is_refused_with_a_message_and_nothing_saved(sales, company, field, value,
+                                                                                   message):
+    data = contact_data(sales, company)
+    data[field] = value
+    response = sales.post(company.get_absolute_url(), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    fresh = Contact.objects.get(pk=company.pk)
+    assert (fresh.name, fresh.phone_no, fresh.version) == ("Fabrikam Inc.", "+1 555 0100", company.version)
+
+
+def test_a_company_cannot_be_put_under_another_company(sales, company):
+    other = factories.ContactFactory(no="CT000020", name="Contoso")
+    data = contact_data(sales, other)
+    data["company"] = "CT000010"
+    response = sales.post(other.get_absolute_url(), data)
+    assert "A company contact cannot belong to another company." in response.content.decode()
+    assert Contact.objects.get(pk=other.pk).company_id is None
+
+
+def test_a_persons_name_is_made_from_its_parts(sales, company):
+    person = factories.ContactFactory(person=True, first_name="Jo", surname="Walker")
+    data = contact_data(sales, person)
+    data.update(first_name="Joanna", middle_name="M.", company="CT000010")
+    assert sales.post(person.get_absolute_url(), data).status_code == 302
+    person.refresh_from_db()
+    assert person.name == "Joanna M. Walker" and person.company_id == company.pk
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_with_the_current_values(sales, company):
+    data = contact_data(sales, company)  # rendered at version n
+    other = Contact.objects.get(pk=company.pk)
+    other.phone_no = "+1 555 0777"
+    other.save()  # someone else saves: version n+1
+    data["phone_no"] = "+1 555 0199"
+    response = sales.post(company.get_absolute_url(), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved contact CT000010 while you were editing it" in page
+    assert 'value="+1 555 0777"' in page  # the current value is shown
+    assert Contact.objects.get(pk=company.pk).phone_no == "+1 555 0777"  # nothing overwritten
+
+
+def test_a_form_without_its_version_is_refused(sales, company):
+    data = contact_data(sales, company)
+    del data["version"]
+    response = sales.post(company.get_absolute_url(), data)
+    assert "missing its version" in response.content.decode()
+
+
+def test_a_user_who_may_only_view_gets_a_read_only_card_and_403_on_save(client, roles, company):
+    from django.contrib.auth.models import Permission
+
+    viewer = factories.UserFactory(username="viewer")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_contact"))
+    client.force_login(viewer)
+    page = client.get(company.get_absolute_url()).content.decode()
+    assert "disabled" in page and ">Save<" not in page
+    assert client.post(company.get_absolute_url(), {"name": "Hacked"}).status_code == 403
+    assert Contact.objects.get(pk=company.pk).name == "Fabrikam Inc."
+
+
+def test_new_person_form_starts_with_the_company_and_creates_the_person(sales, company, sync_on):
+    page = sales.get("/contacts/new/?type=person&company=CT000010").content.decode()
+    assert 'value="CT000010"' in page
+    data = form_data(sales.get("/contacts/new/?type=person&company=CT000010").context["form"])
+    data.update(first_name="Ann", surname="Lee", company="CT000010", type="person")
+    response = sales.post("/contacts/new/", data)
+    person = Contact.objects.get(surname="Lee")
+    assert response["Location"] == person.get_absolute_url()
+    assert person.no.startswith("CT") and person.company_id == company.pk and person.name == "Ann Lee"
+
+
+def test_a_new_contact_without_a_number_series_is_refused_with_the_reason(sales, db):
+    data = form_data(sales.get("/contacts/new/").context["form"])
+    data.update(name="Nowhere Ltd.")
+    response = sales.post("/contacts/new/", data)
+    assert response.status_code == 200
+    assert "Contact Nos." in response.content.decode()
+    assert not Contact.objects.filter(name="Nowhere Ltd.").exists()
+
+
+def test_delete_confirmation_lists_the_persons_deleted_with_the_company(sales, company):
+    factories.ContactFactory(no="CT000011", person=True, first_name="Jo", surname="Walker", company=company)
+    page = sales.get(f"/contacts/{company.pk}/delete/").content.decode()
+    assert "CT000011 Jo Walker" in page and "persons are deleted with it" in page
+    response = sales.post(f"/contacts/{company.pk}/delete/")
+    assert response["Location"] == "/contacts/"
+    assert not Contact.objects.filter(no__in=["CT000010", "CT000011"]).exists()
+
+
+def test_deleting_needs_the_delete_permission(finance, company):
+    assert finance.get(f"/contacts/{company.pk}/delete/").status_code == 403
+    assert finance.post(f"/contacts/{company.pk}/delete/").status_code == 403
+    assert Contact.objects.filter(pk=company.pk).exists()
+
+
+def test_contact_card_query_count_is_fixed(sales, company, django_assert_num_queries):
+    # contact, relations, persons, history, and the territory and salesperson choices
+    with django_assert_num_queries(BASE + 6):
+        sales.get(company.get_absolute_url())
+    for i in range(8):
+        factories.ContactFactory(person=True, company=company)
+        company.save()
+    with django_assert_num_queries(BASE + 6):
+        sales.get(company.get_absolute_url())
+    person = company.persons.first()
+    with django_assert_num_queries(BASE + 5):  # a person has no persons list
+        sales.get(person.get_absolute_url())
+
+
+# ---------------------------------------------------------------------------------------------
+# Partner cards
+# ---------------------------------------------------------------------------------------------
+
+
+def test_customer_card_edits_and_names_missing_posting_details(sales, db):
+    customer = factories.CustomerFactory(no="C00001", name="Northwind", customer_posting_group="",
+                                         gen_bus_posting_group="")
+    page = sales.get(customer.get_absolute_url()).content.decode()
+    assert "Invoicing and posting details to fill in" in page and "Customer posting group" in page
+    assert "Create contact" in page and "No contact is linked" in page
+    data = form_data(sales.get(customer.get_absolute_url()).context["form"])
+    data.update(customer_posting_group="DOMESTIC", gen_bus_posting_group="DOMESTIC", vat_bus_posting_group="DOM")
+    assert sales.post(customer.get_absolute_url(), data).status_code == 302
+    customer.refresh_from_db()
+    assert customer.customer_posting_group == "DOMESTIC"
+    assert "Invoicing and posting details" not in sales.get(customer.get_absolute_url()).content.decode()
+
+
+def test_customer_card_refuses_a_stale_save(sales, db):
+    customer = factories.CustomerFactory(no="C00001", name="Northwind")
+    data = form_data(sales.get(customer.get_absolute_url()).context["form"])
+    Customer.objects.get(pk=customer.pk).save()
+    data["name"] = "Northwind Ltd."
+    response = sales.post(customer.get_absolute_url(), data)
+    assert "Someone else saved customer C00001" in response.content.decode()
+    assert Customer.objects.get(pk=customer.pk).name == "Northwind"
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("iban", "DE00 1234", "is not a valid IBAN"),
+    ("swift_code", "NOTABIC!", "is not a valid SWIFT/BIC code"),
+    ("email", "x@", "Enter a valid email address"),
+])
+def test_bank_account_card_validates_iban_and_swift(finance, db, field, value, message):
+    account = factories.BankAccountFactory(no="B0001", name="First Bank")
+    data = form_data(finance.get(account.get_absolute_url()).context["form"])
+    data[field] = value
+    response = finance.post(account.get_absolute_url(), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert BankAccount.objects.get(pk=account.pk).version == account.version
+
+
+def test_bank_account_iban_is_stored_compact(finance, db):
+    account = factories.BankAccountFactory(no="B0001", name="First Bank")
+    data = form_data(finance.get(account.get_absolute_url()).context["form"])
+    data["iban"] = "gb33 bukb 2020 1555 5555 55"
+    assert finance.post(account.get_absolute_url(), data).status_code == 302
+    assert BankAccount.objects.get(pk=account.pk).iban == "GB33BUKB20201555555555"
+
+
+def test_new_customer_takes_the_next_number(sales, numbered_partners):
+    data = form_data(sales.get("/customers/new/").context["form"])
+    data.update(name="Alpine Ski House")
+    response = sales.post("/customers/new/", data)
+    customer = Customer.objects.get(name="Alpine Ski House")
+    assert customer.no == "C00001" and response["Location"] == customer.get_absolute_url()
+
+
+def test_sales_cannot_open_or_save_a_vendor_card(sales, db):
+    vendor = factories.VendorFactory()
+    assert sales.get(vendor.get_absolute_url()).status_code == 403
+    assert sales.post(vendor.get_absolute_url(), {"name": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("client_fixture, factory", [
+    ("sales", factories.CustomerFactory), ("purchasing", factories.VendorFactory),
+    ("finance", factories.BankAccountFactory),
+])
+def test_partner_card_query_count_is_fixed(request, django_assert_num_queries, client_fixture, factory):
+    client = request.getfixturevalue(client_fixture)
+    partner = factory(name="Partner")
+    # partner, link, history, territory choices, salesperson/purchaser choices
+    with django_assert_num_queries(BASE + 5):
+        client.get(partner.get_absolute_url())
+    for _ in range(5):
+        partner.save()
+    with django_assert_num_queries(BASE + 5):
+        client.get(partner.get_absolute_url())

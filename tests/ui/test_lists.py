@@ -1,0 +1,134 @@
+"""Contact and partner lists: search, filters, sorting, pagination, htmx fragments, query budgets."""
+
+import pytest
+
+from tests import factories
+from tests.ui.conftest import HX
+
+# session, user, the user's and the groups' permissions
+BASE = 4
+
+
+def names(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def contacts(db):
+    north = factories.TerritoryFactory(code="NORTH")
+    ann = factories.SalespersonFactory(code="ANN")
+    fabrikam = factories.ContactFactory(no="CT000001", name="Fabrikam Inc.", city="Seattle", country_code="US",
+                                        salesperson=ann, territory=north)
+    contoso = factories.ContactFactory(no="CT000002", name="Contoso Ltd.", city="London", country_code="GB",
+                                       email="hello@contoso.example")
+    jo = factories.ContactFactory(no="CT000003", person=True, first_name="Jo", surname="Walker", company=fabrikam,
+                                  company_name="Fabrikam Inc.", city="Seattle", country_code="US")
+    press = factories.BusinessRelationFactory(code="PRESS")
+    factories.ContactBusinessRelationFactory(contact=contoso, business_relation=press)
+    return {"fabrikam": fabrikam, "contoso": contoso, "jo": jo}
+
+
+def test_contact_list_shows_contacts_with_links_to_their_cards(sales, contacts):
+    page = names(sales.get("/contacts/"))
+    assert "Fabrikam Inc." in page and "Contoso Ltd." in page
+    assert f'href="/contacts/{contacts["fabrikam"].pk}/"' in page
+
+
+@pytest.mark.parametrize("q, expected, absent", [
+    ("fabri", ["CT000001", "CT000003"], ["CT000002"]),  # name and company name
+    ("contoso.example", ["CT000002"], ["CT000001"]),  # e-mail
+    ("london", ["CT000002"], ["CT000001"]),  # city
+    ("CT000003", ["CT000003"], ["CT000001"]),  # number
+])
+def test_search_finds_contacts_by_number_name_company_email_and_city(sales, contacts, q, expected, absent):
+    page = names(sales.get("/contacts/", {"q": q}))
+    for no in expected:
+        assert no in page
+    for no in absent:
+        assert no not in page
+
+
+@pytest.mark.parametrize("params, expected, absent", [
+    ({"type": "person"}, ["CT000003"], ["CT000001", "CT000002"]),
+    ({"relation": "PRESS"}, ["CT000002"], ["CT000001", "CT000003"]),
+    ({"salesperson": "ANN"}, ["CT000001"], ["CT000002"]),
+    ({"territory": "NORTH"}, ["CT000001"], ["CT000002"]),
+    ({"country": "GB"}, ["CT000002"], ["CT000001", "CT000003"]),
+])
+def test_filters_narrow_the_contact_list(sales, contacts, params, expected, absent):
+    page = names(sales.get("/contacts/", params))
+    for no in expected:
+        assert no in page
+    for no in absent:
+        assert no not in page
+
+
+def test_an_invalid_filter_value_is_ignored_with_a_note_not_an_error(sales, contacts):
+    response = sales.get("/contacts/", {"salesperson": "NOBODY", "type": "robot", "page": "x", "sort": "password"})
+    assert response.status_code == 200
+    assert "Some filters were ignored" in names(response)
+    assert "CT000001" in names(response)
+
+
+def test_sorting_by_name_descending_reverses_the_order(sales, contacts):
+    page = names(sales.get("/contacts/", {"sort": "-name"}))
+    assert page.index("Jo Walker") < page.index("Fabrikam Inc.") < page.index("Contoso Ltd.")
+    page = names(sales.get("/contacts/", {"sort": "name"}))
+    assert page.index("Contoso Ltd.") < page.index("Fabrikam Inc.") < page.index("Jo Walker")
+
+
+def test_pagination_keeps_search_and_filters_in_its_links(sales, db):
+    for i in range(30):
+        factories.ContactFactory(no=f"CT1{i:05d}", name=f"Acme {i:02d}", country_code="DE")
+    page = names(sales.get("/contacts/", {"q": "acme", "country": "DE", "sort": "name"}))
+    assert "Acme 24" in page and "Acme 25" not in page
+    assert 'href="?q=acme&amp;country=DE&amp;sort=name&amp;page=2"' in page
+    page2 = names(sales.get("/contacts/", {"q": "acme", "country": "DE", "sort": "name", "page": 2}))
+    assert "Acme 25" in page2 and "Acme 29" in page2 and "Acme 24" not in page2
+    assert "Next" in page2 and 'rel="next"' not in page2
+
+
+def test_htmx_search_returns_only_the_results_region(sales, contacts):
+    response = sales.get("/contacts/", {"q": "fabri"}, headers=HX)
+    content = names(response)
+    assert content.lstrip().startswith('<div id="results"')
+    assert "<html" not in content and "Fabrikam Inc." in content and "Contoso" not in content
+
+
+def _count(django_assert_num_queries, client, url, n, **kwargs):
+    with django_assert_num_queries(n):
+        assert client.get(url, **kwargs).status_code == 200
+
+
+def test_contact_list_query_count_is_fixed_and_does_not_grow_with_rows(sales, contacts, django_assert_num_queries):
+    # base + rows + the three filter lookups (relations, salespeople, territories)
+    _count(django_assert_num_queries, sales, "/contacts/", BASE + 4)
+    for i in range(20):
+        factories.ContactFactory(salesperson=factories.SalespersonFactory())
+    _count(django_assert_num_queries, sales, "/contacts/", BASE + 4)
+    _count(django_assert_num_queries, sales, "/contacts/?q=a&type=company&country=US&sort=-city", BASE + 4)
+    # a filter by code looks the code up once
+    _count(django_assert_num_queries, sales, "/contacts/?relation=PRESS", BASE + 5)
+    # the htmx fragment is only the rows: no filter lookups
+    _count(django_assert_num_queries, sales, "/contacts/?q=a", BASE + 1, headers=HX)
+
+
+@pytest.mark.parametrize("url, user_fixture, factory", [
+    ("/customers/", "sales", factories.CustomerFactory),
+    ("/vendors/", "purchasing", factories.VendorFactory),
+    ("/bank-accounts/", "finance", factories.BankAccountFactory),
+])
+def test_partner_lists_search_and_keep_a_fixed_query_count(request, django_assert_num_queries, url, user_fixture,
+                                                            factory):
+    client = request.getfixturevalue(user_fixture)
+    factory(name="Northwind Traders", city="Oslo")
+    factory(name="Tailspin Toys", city="Lima")
+    page = names(client.get(url, {"q": "northwind"}))
+    assert "Northwind Traders" in page and "Tailspin Toys" not in page
+    _count(django_assert_num_queries, client, url, BASE + 1)
+    for i in range(15):
+        factory(name=f"Other partner {i}")
+    _count(django_assert_num_queries, client, url, BASE + 1)
+    _count(django_assert_num_queries, client, url + "?q=o&sort=-city", BASE + 1, headers=HX)
+    fragment = names(client.get(url, {"q": "tailspin"}, headers=HX))
+    assert fragment.lstrip().startswith('<div id="results"') and "<html" not in fragment
