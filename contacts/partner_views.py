@@ -155,7 +155,7 @@ def partner_create(request, kind):
     info = KINDS[kind]
     _check(request, info, "add")
     form_class = edit_form_class(info.model)
-    form = form_class(request.POST or None, instance=info.model())
+    form = form_class(request.POST if request.method == "POST" else None, instance=info.model())
     form.fields["no"].help_text = "Leave blank to take the next number of the series."
     if request.method == "POST" and form.is_valid():
         try:

@@ -128,17 +128,6 @@ def _partner_model(kind):
     return PARTNER_MODELS[kind]
 
 
-def templates_for(contact, kind):
-    """Customer / vendor templates that fit the contact's type (a person of a company counts as the company)."""
-    from partners.models import ContactType, CustomerTemplate, VendorTemplate
-
-    model = {"customer": CustomerTemplate, "vendor": VendorTemplate}.get(kind)
-    if model is None:  # bank accounts have no templates
-        return CustomerTemplate.objects.none()
-    contact_type = ContactType.COMPANY if contact.company_id else contact.type
-    return model.objects.filter(contact_type=contact_type).order_by("code")
-
-
 def partners_for_link(kind, q):
     """Partners of ``kind`` matching ``q``, each with ``linked_contact_no`` when linked to a contact already."""
     from django.db.models import Subquery
@@ -173,18 +162,11 @@ def link_fields(kind):
     return list(BOTH_WAYS[kind])
 
 
-def link_preview(contact, partner, kind, *, default="contact"):
-    """Side-by-side rows of the mapped fields whose values differ between contact and partner."""
-    from contacts.sync import BOTH_WAYS
+def link_preview_rows(contact, partner, *, default="contact"):
+    """The sync engine's preview of differing fields, as table rows with the preselected winner."""
+    from contacts.services import link_preview
 
-    rows = []
-    for contact_field, partner_field in BOTH_WAYS[kind].items():
-        mine, theirs = getattr(contact, contact_field), getattr(partner, partner_field)
-        if (mine or None) == (theirs or None):
-            continue
-        rows.append({
-            "field": contact_field, "label": str(Contact._meta.get_field(contact_field).verbose_name).capitalize(),
-            "contact_value": "" if mine is None else str(mine), "partner_value": "" if theirs is None else str(theirs),
-            "winner": default,
-        })
-    return rows
+    return [{"field": item["field"], "label": str(item["label"]).capitalize(),
+             "contact_value": "" if item["contact_value"] is None else str(item["contact_value"]),
+             "partner_value": "" if item["partner_value"] is None else str(item["partner_value"]),
+             "winner": default} for item in link_preview(contact, partner)]

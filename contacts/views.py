@@ -49,7 +49,8 @@ def contact_list(request):
 
 def _card_context(request, contact, form):
     user = request.user
-    relations = queries.relations_of(contact)
+    owner = contact.company if contact.company_id else contact  # a person's partners belong to its company
+    relations = queries.relations_of(owner)
     linked = {rel.link_to_table: rel for rel in relations if rel.link_to_table}
     kinds = []
     for kind, info in PARTNER_KINDS.items():
@@ -60,6 +61,7 @@ def _card_context(request, contact, form):
         })
     return {
         "contact": contact,
+        "owner": owner,
         "form": form,
         "persons": queries.persons_of(contact) if contact.is_company else [],
         "relations": relations,
@@ -168,10 +170,14 @@ def _contact_and_kind(request, pk, kind, action):
 def contact_create_as(request, pk, kind):
     """Create as Customer / Vendor / Bank Account: pick a template when several fit, then create and go there."""
     contact, kind = _contact_and_kind(request, pk, kind, "add")
-    templates = queries.templates_for(contact, kind)
-    form = CreateAsForm(request.POST or None, templates=templates)
     errors = []
-    if request.method == "POST" and form.is_valid():
+    try:
+        target = services.partner_contact(contact, kind)  # a person's company
+    except ValidationError as exc:
+        target, errors = None, validation_messages(exc)
+    templates = services.templates_for(kind, target.type) if target else services.templates_for(kind, contact.type)
+    form = CreateAsForm(request.POST if request.method == "POST" else None, templates=templates)
+    if request.method == "POST" and target is not None and form.is_valid():
         try:
             partner = services.create_partner_from_contact(contact, kind, template=form.cleaned_data.get("template"))
         except ValidationError as exc:
@@ -181,8 +187,8 @@ def contact_create_as(request, pk, kind):
             messages.success(request, f"{label} {partner.no} {partner.name} created from contact {contact.no}.")
             return redirect(partner)
     return render(request, "contacts/contact_create_as.html", {
-        "contact": contact, "kind": kind, "label": PARTNER_KINDS[kind]["label"], "form": form,
-        "templates": templates, "errors": errors,
+        "contact": contact, "target": target, "kind": kind, "label": PARTNER_KINDS[kind]["label"], "form": form,
+        "errors": errors,
     })
 
 
@@ -217,7 +223,7 @@ def contact_link(request, pk, kind):
             else:
                 errors = [e for errs in choice.errors.values() for e in errs]
     all_wins = data.get("all") if data.get("all") in ("contact", "partner") else "contact"
-    preview = queries.link_preview(contact, partner, kind, default=all_wins) if partner else None
+    preview = queries.link_preview_rows(contact, partner, default=all_wins) if partner else None
     results = None
     if partner is None or request.GET.get("q") is not None:
         results = paginate(queries.partners_for_link(kind, search.cleaned_data.get("q")), request.GET.get("page"),
