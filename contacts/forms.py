@@ -28,17 +28,24 @@ class ContactForm(VersionedForm):
         fields = ["type", "name", "first_name", "middle_name", "surname", "initials", "job_title", "company",
                   *PARTY_FIELDS, "salesperson", "privacy_blocked", "minor", "parental_consent_received"]
 
+    PERSON_ONLY = ("first_name", "middle_name", "surname", "initials", "job_title", "company")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.company_id and not self.is_bound:
             self.initial["company"] = self.instance.company.no
-        self.fields["name"].help_text = "For persons it is made from first, middle and surname when left blank."
+        if self.instance.type == ContactType.COMPANY:
+            for name in self.PERSON_ONLY:  # a company's card shows only what a company has
+                del self.fields[name]
+        else:
+            self.fields["name"].required = False
+            self.fields["name"].help_text = "Made from first, middle and surname."
 
     def clean(self):
         cleaned = super().clean()
         contact_type = cleaned.get("type")
         if contact_type == ContactType.COMPANY:
-            if cleaned.get("company"):
+            if cleaned.get("company") and "company" in self.fields:
                 self.add_error("company", "A company contact cannot belong to another company.")
             if not cleaned.get("name"):
                 self.add_error("name", "A company needs a name.")
@@ -48,7 +55,8 @@ class ContactForm(VersionedForm):
             if composed and (not cleaned.get("name") or self._parts_changed()):
                 cleaned["name"] = composed
             if not cleaned.get("name"):
-                self.add_error("surname", "A person needs a first name or a surname.")
+                self.add_error("surname" if "surname" in self.fields else "name",
+                               "A person needs a first name or a surname.")
             company = cleaned.get("company")
             if company is not None and self.instance.pk and company.pk == self.instance.pk:
                 self.add_error("company", "A contact cannot be its own company.")

@@ -116,7 +116,8 @@ def contact_create(request):
     if request.GET.get("company"):
         initial["company"] = request.GET["company"]
     if request.method == "POST":
-        form = ContactForm(request.POST, instance=Contact())
+        posted_type = request.POST.get("type") if request.POST.get("type") in ContactType.values else "company"
+        form = ContactForm(request.POST, instance=Contact(type=posted_type))
         if form.is_valid():
             try:
                 with transaction.atomic():

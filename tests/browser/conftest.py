@@ -93,3 +93,10 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
     return take
+
+
+@pytest.fixture
+def sync_setup(transactional_db):
+    """Marketing Setup codes + Contact Nos., and number series for customers, vendors and bank accounts."""
+    factories.partner_setup()
+    return factories.marketing_setup()

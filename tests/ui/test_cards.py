@@ -60,7 +60,6 @@ def test_editing_a_contact_saves_and_returns_to_the_card(sales, company):
     ("currency_code", "ABC", "ISO 4217"),
     ("language_code", "!!", "language tag"),
     ("name", "", "A company needs a name."),
-    ("company", "CT999999", "There is no company contact with this number."),
     ("type", "robot", "Select a valid choice"),
 ])
 def test_bad_input_on_the_contact_card_is_refused_with_a_message_and_nothing_saved(sales, company, field, value,
@@ -74,13 +73,27 @@ def test_bad_input_on_the_contact_card_is_refused_with_a_message_and_nothing_sav
     assert (fresh.name, fresh.phone_no, fresh.version) == ("Fabrikam Inc.", "+1 555 0100", company.version)
 
 
+def test_a_person_with_an_unknown_company_number_is_refused(sales, company):
+    person = factories.ContactFactory(person=True, first_name="Jo", surname="Walker")
+    data = contact_data(sales, person)
+    data["company"] = "CT999999"
+    response = sales.post(person.get_absolute_url(), data)
+    assert "There is no company contact with this number." in response.content.decode()
+    assert Contact.objects.get(pk=person.pk).company_id is None
+
+
 def test_a_company_cannot_be_put_under_another_company(sales, company):
-    other = factories.ContactFactory(no="CT000020", name="Contoso")
-    data = contact_data(sales, other)
-    data["company"] = "CT000010"
-    response = sales.post(other.get_absolute_url(), data)
+    person = factories.ContactFactory(person=True, first_name="Jo", surname="Walker")
+    data = contact_data(sales, person)
+    data.update(type="company", company="CT000010")
+    response = sales.post(person.get_absolute_url(), data)
     assert "A company contact cannot belong to another company." in response.content.decode()
-    assert Contact.objects.get(pk=other.pk).company_id is None
+    assert Contact.objects.get(pk=person.pk).type == "person"
+
+
+def test_a_company_card_shows_no_person_fields(sales, company):
+    form = sales.get(company.get_absolute_url()).context["form"]
+    assert "surname" not in form.fields and "company" not in form.fields
 
 
 def test_a_persons_name_is_made_from_its_parts(sales, company):
