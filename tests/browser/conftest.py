@@ -26,8 +26,10 @@ PASSWORD = "correct horse battery staple"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _browser():
+    # Module scope: Playwright's sync API allows one running instance per thread, and a test module may
+    # start its own (tests/browser/test_documents_flow.py does); ours is closed at the end of each module.
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
