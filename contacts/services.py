@@ -168,6 +168,8 @@ def link_contact(contact, partner, *, master: str = "contact", fields: dict | No
     kind = sync.kind_of(partner)
     field_map = sync.BOTH_WAYS[kind]
     fields = dict(fields or {})
+    one_way = {*sync.CONTACT_TO_PARTNER_ONLY[kind], *sync.CONTACT_TO_PARTNER_ONLY[kind].values()}
+    fields = {name: winner for name, winner in fields.items() if name not in one_way}  # type: contact → only
     for name, winner in fields.items():
         if name not in field_map:
             raise ValidationError(f"{name!r} is not a field shared by contacts and {sync.KIND_LABELS[kind]}s.")
@@ -331,7 +333,7 @@ def create_contact_from_partner(partner):
     partner = type(partner)._default_manager.select_for_update().get(pk=partner.pk)
     link = _link_of_partner(partner)
     if link is not None:
-        raise ValidationError(f"{sync.Describe(partner)} already has a contact: {sync.describe(link.contact)}.")
+        raise ValidationError(f"{sync.Describe(partner)} is already linked to {sync.describe(link.contact)}.")
     return sync.create_contact_for_partner(partner, setup, kind)
 
 

@@ -102,9 +102,11 @@ def kind_of(partner) -> str:
 
 
 def describe(obj) -> str:
-    """``customer C00010 Fabrikam Inc.`` / ``contact CT000042 Fabrikam Inc.`` for messages."""
-    label = KIND_LABELS.get(PARTNER_KINDS.get(type(obj)), "contact")
-    return f"{label} {obj.no} {obj.name}".strip()
+    """``customer C00010`` / ``contact CT000042 Fabrikam Inc.`` for messages (DESIGN §3's example)."""
+    kind = PARTNER_KINDS.get(type(obj))
+    if kind is not None:
+        return f"{KIND_LABELS[kind]} {obj.no}"
+    return f"contact {obj.no} {obj.name}".strip()
 
 
 def Describe(obj) -> str:  # noqa: N802 - capitalised form for the start of a sentence

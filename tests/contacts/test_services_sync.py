@@ -97,7 +97,7 @@ def test_link_refuses_a_partner_already_linked_naming_its_contact(sync_on):
     customer = CustomerFactory(name="Auto")  # got its own contact on creation
     own = Contact.objects.get()
     contact = ContactFactory(name="Fabrikam Inc.")
-    with pytest.raises(ValidationError, match=f"Customer {customer.no} .* is already linked to contact {own.no}"):
+    with pytest.raises(ValidationError, match=f"Customer {customer.no} is already linked to contact {own.no} Auto"):
         services.link_contact(contact, customer)
     assert not ContactBusinessRelation.objects.filter(contact=contact).exists()
 
@@ -360,7 +360,7 @@ def test_create_contact_from_a_person_customer_makes_a_person(sync_on):
 def test_create_contact_from_a_partner_that_has_one_names_it(sync_on):
     customer = CustomerFactory()
     existing = Contact.objects.get()
-    with pytest.raises(ValidationError, match=f"already has a contact: contact {existing.no}"):
+    with pytest.raises(ValidationError, match=f"Customer {customer.no} is already linked to contact {existing.no}"):
         services.create_contact_from_partner(customer)
     assert Contact.objects.count() == 1
 
