@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contacts import queries, services
 from contacts.forms import PartnerSearchForm
+from contacts.selectors import change_history
 from crm.concurrency import StaleEdit, save_if_unchanged
 from crm.forms import disable_all
 from crm.pagination import paginate
@@ -105,7 +106,7 @@ def _card_context(request, info, partner, form):
         "can_change": request.user.has_perm(info.perm("change")),
         "can_create_contact": request.user.has_perm("contacts.add_contact")
         and request.user.has_perm(info.perm("change")),
-        "history": queries.recent_changes(partner.history.all()),
+        "history": change_history(partner, limit=15),
         "missing_details": [str(info.model._meta.get_field(f).verbose_name) for f in info.posting_fields
                             if not getattr(partner, f)],
     }

@@ -72,34 +72,6 @@ def persons_of(company):
     return list(company.persons.order_by("name", "pk").only("pk", "no", "name", "job_title", "email", "phone_no"))
 
 
-def recent_changes(history_qs, *, limit=10, fields=None):
-    """The latest ``limit`` history rows with, for each, the fields it changed (two-row diff in memory).
-
-    One query: ``limit + 1`` rows are read so the oldest shown row can be compared with its predecessor.
-    """
-    rows = list(history_qs.select_related("history_user").order_by("-history_date", "-history_id")[:limit + 1])
-    if not rows:
-        return []
-    tracked = fields or [f for f in rows[0]._meta.fields
-                         if f.name not in {"history_id", "history_date", "history_change_reason", "history_type",
-                                           "history_user", "id", "version", "created_at", "updated_at",
-                                           "search_name"}]
-    entries = []
-    for newer, older in zip(rows, rows[1:] + [None]):
-        if len(entries) == limit:
-            break
-        if older is None or newer.history_type != "~":
-            changed = []
-        else:
-            changed = [str(f.verbose_name) for f in tracked
-                       if getattr(newer, f.attname) != getattr(older, f.attname)]
-        entries.append({
-            "when": newer.history_date, "user": newer.history_user, "type": newer.get_history_type_display(),
-            "reason": newer.history_change_reason or "", "changed": changed,
-        })
-    return entries
-
-
 def sort_columns(current, columns):
     """Table headers: ``columns`` is [(label, sort key or None)]; a sorted column's link flips its order."""
     result = []

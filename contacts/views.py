@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from contacts import queries, services
 from contacts.forms import ContactFilterForm, ContactForm, CreateAsForm, LinkChoiceForm, PartnerSearchForm
 from contacts.models import Contact
+from contacts.selectors import change_history
 from crm.concurrency import StaleEdit, save_if_unchanged
 from crm.forms import disable_all
 from crm.pagination import paginate
@@ -69,7 +70,7 @@ def _card_context(request, contact, form):
         "can_change": user.has_perm("contacts.change_contact"),
         "can_delete": user.has_perm("contacts.delete_contact"),
         "can_add": user.has_perm("contacts.add_contact"),
-        "history": queries.recent_changes(contact.history.all()),
+        "history": change_history(contact, limit=15),
     }
 
 

@@ -270,3 +270,36 @@ def test_partner_card_query_count_is_fixed(request, django_assert_num_queries, c
         partner.save()
     with django_assert_num_queries(BASE + 5):
         client.get(partner.get_absolute_url())
+
+
+def test_history_panel_lists_field_changes_with_who_and_the_synchronization_source(sales, sales_user, sync_on,
+                                                                                   numbered_partners):
+    from contacts.models import ContactBusinessRelation
+
+    customer = factories.CustomerFactory(name="Northwind", phone_no="+47 555 0100")  # gets a linked contact
+    contact = ContactBusinessRelation.objects.get(customer=customer).contact
+    data = contact_data(sales, contact)
+    data["phone_no"] = "+47 555 0199"
+    sales.post(contact.get_absolute_url(), data)
+    contact_page = sales.get(contact.get_absolute_url()).content.decode()
+    assert "Phone no.: <del>+47 555 0100</del> → <ins>+47 555 0199</ins>" in contact_page
+    assert "sally" in contact_page.split('id="history-panel"')[1]
+    customer_page = sales.get(customer.get_absolute_url()).content.decode()
+    history = customer_page.split('id="history-panel"')[1]
+    assert "+47 555 0199" in history and f"Synchronized from contact {contact.no}" in history
+
+
+def test_the_server_error_page_is_friendly(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500 and b"Something went wrong" in response.content
+
+
+def test_new_contact_and_delete_pages_have_fixed_query_counts(sales, company, django_assert_num_queries):
+    with django_assert_num_queries(BASE + 2):  # territory and salesperson choices
+        sales.get("/contacts/new/?type=person")
+    for i in range(4):
+        factories.ContactFactory(person=True, company=company)
+    with django_assert_num_queries(BASE + 3):  # contact, persons, relations
+        sales.get(f"/contacts/{company.pk}/delete/")
