@@ -11,7 +11,8 @@ that already has a contact is skipped).
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from contacts import duplicates, sync
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
@@ -171,14 +172,11 @@ def _create_batch(kind, partners, setup, *, dry_run):
         persons[index] = person_contact_for_company(companies[index], text, setup, summary)
         persons[index].no = person_numbers[index]
     Contact.objects.bulk_create(persons.values())
-    label = sync.KIND_LABELS[kind]
-    for partner, company in zip(partners, companies, strict=True):
-        company._change_reason = f"Created from {label} {partner.no}"
-    Contact.history.bulk_history_create([*companies, *persons.values()])
     ContactBusinessRelation.objects.bulk_create(
         sync.relation_row(company, partner, setup, kind, primary_contact=persons.get(index))
         for index, (partner, company) in enumerate(zip(partners, companies, strict=True))
     )
+    _insert_history(kind, [c.pk for c in companies], [p.pk for p in persons.values()])
     # As the per-row path does: the partner's contact text shows the person's name exactly (rarely
     # differs: surrounding spaces, or longer than a name), written without signals, with history.
     for index, person in persons.items():
@@ -186,3 +184,37 @@ def _create_batch(kind, partners, setup, *, dry_run):
             sync.write_changes(partners[index], {"contact": person.name}, sync.history_reason(person))
     pairs = duplicates.find_for_new_contacts(companies)
     return len(companies), len(persons), pairs
+
+
+def _insert_history(kind, company_ids, person_ids):
+    """The change-history rows the per-row saves write ("Created from customer C00010" for a company),
+    copied by the database from the rows just inserted: INSERT … SELECT, no Python per row."""
+    history = Contact.history.model
+    columns = [history._meta.get_field(f.attname).column for f in history.tracked_fields]
+    source = [Contact._meta.get_field(f.name).column for f in history.tracked_fields]
+    quote = connection.ops.quote_name
+    target = ", ".join(map(quote, [*columns, "history_date", "history_change_reason", "history_type",
+                                   "history_user_id"]))
+    selected = ", ".join(f"t.{quote(c)}" for c in source)
+    partner_model = PARTNER_MODELS[kind]
+    link_table = ContactBusinessRelation._meta.db_table
+    partner_column = ContactBusinessRelation._meta.get_field(kind).column
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for start in range(0, len(company_ids), 900):
+            ids = company_ids[start:start + 900]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
+                f"SELECT {selected}, %s, %s || p.{quote('no')}, '+', NULL "
+                f"FROM {quote(Contact._meta.db_table)} t "
+                f"JOIN {quote(link_table)} r ON r.{quote('contact_id')} = t.{quote('id')} "
+                f"JOIN {quote(partner_model._meta.db_table)} p ON p.{quote('id')} = r.{quote(partner_column)} "
+                f"WHERE t.{quote('id')} IN ({', '.join(['%s'] * len(ids))})",
+                [now, f"Created from {sync.KIND_LABELS[kind]} ", *ids])
+        for start in range(0, len(person_ids), 900):
+            ids = person_ids[start:start + 900]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
+                f"SELECT {selected}, %s, NULL, '+', NULL FROM {quote(Contact._meta.db_table)} t "
+                f"WHERE t.{quote('id')} IN ({', '.join(['%s'] * len(ids))})",
+                [now, *ids])
