@@ -11,6 +11,7 @@ that already has a contact is skipped).
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ KIND_LABELS = {"customer": "customers", "vendor": "vendors", "bank_account": "ba
 SETUP_CODE_FIELDS = {"customer": "bus_rel_code_for_customers", "vendor": "bus_rel_code_for_vendors",
                      "bank_account": "bus_rel_code_for_bank_accounts"}
 PERSON_KINDS = ("customer", "vendor")  # a bank account's contact text stays text
+_email_validator = EmailValidator()
 
 
 
@@ -103,6 +105,7 @@ class CreateSummary:
     skipped: int = 0
     duplicates: int = 0
     duplicate_pairs: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # "C00010 (bad@)" — partners with an invalid e-mail
 
     def lines(self) -> list[str]:
         verb = "Would create" if self.dry_run else "Created"
@@ -112,7 +115,9 @@ class CreateSummary:
             f"Skipped {self.skipped} {KIND_LABELS[self.kind]} that already have a contact.",
             f"Possible duplicates: {self.duplicates}"
             + (" (review them on the Duplicates page)." if self.duplicates and not self.dry_run else "."),
-        ]
+        ] + ([f"Left out {len(self.refused)} with an e-mail that is not an e-mail address (correct it, then "
+              f"run again): {', '.join(self.refused[:20])}" + (" …" if len(self.refused) > 20 else "")]
+             if self.refused else [])
 
 
 def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = False, progress=None,
@@ -136,7 +141,7 @@ def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = F
             if not batch:
                 break
             last_pk = batch[-1].pk
-            created, persons, pairs = _create_batch(kind, batch, setup, dry_run=dry_run)
+            created, persons, pairs = _create_batch(kind, batch, setup, dry_run=dry_run, refused=summary.refused)
         summary.created += created
         summary.persons += persons
         summary.duplicate_pairs.extend(pairs)
@@ -146,7 +151,23 @@ def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = F
     return summary
 
 
-def _create_batch(kind, partners, setup, *, dry_run):
+def _valid_email(partner) -> bool:
+    try:
+        _email_validator(partner.email)
+    except ValidationError:
+        return False
+    return True
+
+
+def _create_batch(kind, partners, setup, *, dry_run, refused=None):
+    # As the per-row path: a partner whose e-mail is not an e-mail address gets no contact (reported).
+    invalid = [p for p in partners if p.email and not _valid_email(p)]
+    if invalid:
+        if refused is not None:
+            refused.extend(f"{p.no} ({p.email})" for p in invalid)
+        partners = [p for p in partners if not p.email or _valid_email(p)]
+        if not partners:
+            return 0, 0, []
     code = setup.code_for(kind)
     # Every new contact (company, or a person of it) sees exactly one row: the link under the setup code.
     summary = sync.business_relation_summary([(code.pk, kind)], sync.setup_codes(setup))
@@ -172,10 +193,10 @@ def _create_batch(kind, partners, setup, *, dry_run):
         persons[index] = person_contact_for_company(companies[index], text, setup, summary)
         persons[index].no = person_numbers[index]
     Contact.objects.bulk_create(persons.values())
-    ContactBusinessRelation.objects.bulk_create(
-        sync.relation_row(company, partner, setup, kind, primary_contact=persons.get(index))
-        for index, (partner, company) in enumerate(zip(partners, companies, strict=True))
-    )
+    links = [sync.relation_row(company, partner, setup, kind, primary_contact=persons.get(index))
+             for index, (partner, company) in enumerate(zip(partners, companies, strict=True))]
+    insert_rows(ContactBusinessRelation, ["contact_id", "business_relation_id", "link_to_table", "customer_id",
+                                          "vendor_id", "bank_account_id", "primary_contact_id"], links)
     _insert_history(kind, [c.pk for c in companies], [p.pk for p in persons.values()])
     # As the per-row path does: the partner's contact text shows the person's name exactly (rarely
     # differs: surrounding spaces, or longer than a name), written without signals, with history.
@@ -218,3 +239,19 @@ def _insert_history(kind, company_ids, person_ids):
                 f"SELECT {selected}, %s, NULL, '+', NULL FROM {quote(Contact._meta.db_table)} t "
                 f"WHERE t.{quote('id')} IN ({', '.join(['%s'] * len(ids))})",
                 [now, *ids])
+
+
+def insert_rows(model, attnames, objs):
+    """INSERT many rows of plain values (ints, text, NULL) with one executemany: no model machinery per row.
+
+    For narrow rows without dates, booleans or defaults to compute (link rows, index rows); the
+    objects' primary keys are not read back.
+    """
+    if not objs:
+        return
+    quote = connection.ops.quote_name
+    columns = [model._meta.get_field(a).column for a in attnames]
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [tuple(getattr(obj, a) for a in attnames) for obj in objs])

@@ -102,7 +102,9 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
             row.contact_id = -(index + 1)
         rows.append(row)
     if not dry_run:
-        DuplicateSearchString.objects.bulk_create(rows)
+        from contacts.bulk import insert_rows
+
+        insert_rows(DuplicateSearchString, ["contact_id", "name", "vat", "email", "phone", "mobile_phone"], rows)
     if not setup.autosearch_for_duplicates:
         return []
     others = _rows_sharing_keys(rows)

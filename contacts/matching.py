@@ -83,6 +83,10 @@ def normalize_phone(phone: str, country_code: str = "") -> str:
     """E.164 (``+4930123456``) when the number can be read, else its digits; blank when too short to compare."""
     if not phone:
         return ""
+    if phone[0] == "+" and "(" not in phone:  # already international: E.164 is "+" and the digits
+        digits = _DIGITS.sub("", phone)
+        if 8 <= len(digits) <= 15:
+            return "+" + digits
     try:
         parsed = phonenumbers.parse(phone, (country_code or "").upper() or None)
         if phonenumbers.is_possible_number(parsed):

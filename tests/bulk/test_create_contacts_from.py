@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from contacts import bulk, duplicates
 from contacts.models import Contact, ContactBusinessRelation, ContactDuplicate, DuplicateSearchString, MarketingSetup
 from contacts.sync import partner_to_contact_map
-from partners.models import ContactType, NoSeries
+from partners.models import ContactType, Customer, NoSeries
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +215,13 @@ def test_same_state_as_the_per_row_path(setup_after, kind, django_capture_on_com
 
     for by_row, by_bulk in zip(row_partners, bulk_partners, strict=True):
         assert state(by_bulk) == state(by_row)
+
+
+def test_a_partner_with_an_invalid_email_gets_no_contact_and_is_named(setup_after):
+    good, bad = factories.CustomerFactory.create_batch(2)
+    Customer.objects.filter(pk=bad.pk).update(email="not an e-mail")  # as raw SQL or an old import could
+    setup_after()
+    output = run("customers")
+    assert ContactBusinessRelation.objects.filter(customer=good).exists()
+    assert not ContactBusinessRelation.objects.filter(customer=bad).exists()
+    assert f"Left out 1 with an e-mail that is not an e-mail address (correct it, then run again): {bad.no}" in output
