@@ -490,8 +490,14 @@ def _log_document(document, *, user, description: str = ""):
     contact = interaction_contact(document)
     if contact is None:
         return None
-    return log_interaction(contact, document.interaction_kind, document_no=document.no, user=user,
-                           document_type=document.log_document_type, description=description)
+    entry = log_interaction(contact, document.interaction_kind, document_no=document.no, user=user,
+                            document_type=document.log_document_type, description=description)
+    salesperson_id = document.salesperson_id if isinstance(document, SalesHeader) else document.purchaser_id
+    if entry is not None and salesperson_id and entry.salesperson_id != salesperson_id:
+        # The document's salesperson/purchaser, as BC logs it (the contact's is only the default).
+        InteractionLogEntry.objects.filter(pk=entry.pk).update(salesperson_id=salesperson_id)
+        entry.salesperson_id = salesperson_id
+    return entry
 
 
 def render_pdf(document, *, user, log: bool = True) -> bytes:

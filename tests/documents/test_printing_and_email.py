@@ -201,3 +201,13 @@ def test_an_interaction_by_hand_is_refused_for_a_privacy_blocked_contact(user):
     with pytest.raises(ValidationError, match="privacy blocked"):
         record_interaction(ContactFactory(privacy_blocked=True), template=InteractionTemplateFactory(), user=user)
     assert not InteractionLogEntry.objects.exists()
+
+
+def test_the_entry_names_the_documents_salesperson(quote, user):
+    from tests.factories import SalespersonFactory
+
+    interaction_template_setup(**ALL_KINDS)
+    quote.salesperson = SalespersonFactory(code="JO")
+    quote.save()
+    render_pdf(quote, user=user)
+    assert InteractionLogEntry.objects.get().salesperson.code == "JO"
