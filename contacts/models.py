@@ -122,6 +122,10 @@ class Contact(VatParty):
                 errors["company"] = f"{self.company} is a person, not a company."
         if self.minor and not self.parental_consent_received and not self.privacy_blocked:
             errors["privacy_blocked"] = "A minor stays privacy blocked until parental consent is received."
+        from contacts.sync import type_change_error  # a linked company, or one with persons, stays a company
+
+        if message := type_change_error(self):
+            errors["type"] = message
         if errors:
             raise ValidationError(errors)
 

@@ -421,19 +421,32 @@ def before_contact_save(contact, update_fields=None) -> None:
         old=old, setup=setup, compare=_compared(Contact, CONTACT_TRACKED, update_fields))
 
 
-def _check_type_change(contact, old) -> None:
+def type_change_error(contact, old=None) -> str | None:
+    """Why ``contact`` (a stored company now typed as a person) cannot become a person, or None."""
     from contacts.models import Contact, ContactBusinessRelation
 
-    if old.type == ContactType.COMPANY and contact.type == ContactType.PERSON:
-        link = ContactBusinessRelation.objects.filter(contact_id=contact.pk).select_related(
-            "business_relation", "customer", "vendor", "bank_account").first()
-        if link is not None:
-            partner = link.partner
-            what = f"it is linked to {describe(partner)}" if partner else (
-                f"it has the business relation {link.business_relation.code}")
-            raise ValidationError({"type": f"{Describe(old)} cannot become a person: {what}."})
-        if Contact.objects.filter(company_id=contact.pk).exists():
-            raise ValidationError({"type": f"{Describe(old)} cannot become a person: persons belong to it."})
+    if contact.pk is None or contact.type != ContactType.PERSON:
+        return None
+    if old is None:
+        old = Contact.objects.filter(pk=contact.pk).only("pk", "no", "name", "type").first()
+    if old is None or old.type != ContactType.COMPANY:
+        return None
+    link = ContactBusinessRelation.objects.filter(contact_id=contact.pk).select_related(
+        "business_relation", *PARTNER_MODELS).first()
+    if link is not None:
+        partner = link.partner
+        what = f"it is linked to {describe(partner)}" if partner else (
+            f"it has the business relation {link.business_relation.code}")
+        return f"{Describe(old)} cannot become a person: {what}."
+    if Contact.objects.filter(company_id=contact.pk).exists():
+        return f"{Describe(old)} cannot become a person: persons belong to it."
+    return None
+
+
+def _check_type_change(contact, old) -> None:
+    message = type_change_error(contact, old)
+    if message:
+        raise ValidationError({"type": message})
 
 
 def after_contact_save(contact, created: bool) -> None:

@@ -214,3 +214,12 @@ def test_a_contact_typed_in_gets_marketing_setup_defaults(db):
     setup.save()
     contact = ContactFactory(territory=None, language_code="")
     assert (contact.territory.code, contact.language_code) == ("HOME", "en")
+
+
+def test_full_clean_explains_why_a_linked_company_stays_a_company(sync_on):
+    CustomerFactory()
+    contact = Contact.objects.get()
+    contact.type = ContactType.PERSON
+    with pytest.raises(ValidationError) as error:
+        contact.full_clean()
+    assert "cannot become a person" in str(error.value.message_dict["type"])
