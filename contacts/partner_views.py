@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from contacts import queries, services
 from contacts.forms import PartnerSearchForm
@@ -72,23 +72,15 @@ def _check(request, info, action):
         raise PermissionDenied
 
 
-def partner_search(model, q):
-    qs = model.objects.all()
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q) | Q(email__icontains=q)
-                       | Q(phone_no__icontains=q))
-    return qs
-
-
 @require_GET
+@vary_on_headers("HX-Request")
 def partner_list(request, kind):
     info = KINDS[kind]
     _check(request, info, "view")
     search = PartnerSearchForm(request.GET)
     search.is_valid()
     sort, order_by = queries.sort_key(request.GET.get("sort"), PARTNER_SORTS, "no")
-    rows = partner_search(info.model, search.cleaned_data.get("q")).select_related(*info.related).order_by(*order_by)
+    rows = queries.partner_search(info.model, search.cleaned_data.get("q")).select_related(*info.related).order_by(*order_by)
     page = paginate(rows, request.GET.get("page"))
     context = {"info": info, "search": search, "page": page, "sort": sort,
                "columns": queries.sort_columns(sort, queries.PARTNER_COLUMNS),

@@ -100,16 +100,21 @@ def _partner_model(kind):
     return PARTNER_MODELS[kind]
 
 
-def partners_for_link(kind, q):
-    """Partners of ``kind`` matching ``q``, each with ``linked_contact_no`` when linked to a contact already."""
-    from django.db.models import Subquery
-
-    model = _partner_model(kind)
+def partner_search(model, q):
+    """Customers / vendors / bank accounts whose no., name, city, e-mail or phone contains ``q``."""
     qs = model.objects.all()
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q) | Q(email__icontains=q)
                        | Q(phone_no__icontains=q))
+    return qs
+
+
+def partners_for_link(kind, q):
+    """Partners of ``kind`` matching ``q``, each with ``linked_contact_no`` when linked to a contact already."""
+    from django.db.models import Subquery
+
+    qs = partner_search(_partner_model(kind), q)
     linked = ContactBusinessRelation.objects.filter(**{kind: OuterRef("pk")})
     return qs.annotate(
         linked_contact_no=Subquery(linked.values("contact__no")[:1]),

@@ -7,10 +7,11 @@ as a plain HTML form/link without JavaScript. Re-rendered forms with errors answ
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from contacts import queries, services
@@ -35,6 +36,7 @@ def validation_messages(exc: ValidationError) -> list[str]:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @require("contacts.view_contact")
 def contact_list(request):
     filter_form = ContactFilterForm(request.GET)

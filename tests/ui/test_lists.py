@@ -132,3 +132,8 @@ def test_partner_lists_search_and_keep_a_fixed_query_count(request, django_asser
     _count(django_assert_num_queries, client, url + "?q=o&sort=-city", BASE + 1, headers=HX)
     fragment = names(client.get(url, {"q": "tailspin"}, headers=HX))
     assert fragment.lstrip().startswith('<div id="results"') and "<html" not in fragment
+
+
+def test_lists_vary_on_the_htmx_header_so_caches_never_serve_a_fragment_as_a_page(sales, contacts):
+    assert "HX-Request" in sales.get("/contacts/")["Vary"]
+    assert "HX-Request" in sales.get("/customers/")["Vary"]
