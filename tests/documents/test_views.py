@@ -356,3 +356,19 @@ def test_saving_the_header_with_the_current_version_goes_through(client, seller,
     assert response.status_code == 302
     quote.refresh_from_db()
     assert quote.external_document_no == "MINE"
+
+
+def test_purchase_quote_print_email_and_make_order(client, buyer, document_setup, vendor_company):
+    interaction_template_setup(purchase_quotes="PQ", purchase_orders="PO")
+    response = client.post(url("from-contact", vendor_company[0].pk, "purchase", "quote"))
+    quote = PurchaseHeader.objects.get()
+    client.post(url("purchase-line-add", quote.pk), {"description": "Paper", "quantity": "10", "unit_price": "2",
+                                                     "line_discount_pct": "0"})
+    assert client.post(url("purchase-print", quote.pk)).content.startswith(b"%PDF-")
+    client.post(url("purchase-email", quote.pk))
+    assert mail.outbox[0].to == ["sales@contoso.example"]
+    response = client.post(url("purchase-make-order", quote.pk))
+    order = PurchaseHeader.objects.get(document_type="order")
+    assert response["Location"] == order.get_absolute_url()
+    assert [(e.template.code, e.document_no) for e in InteractionLogEntry.objects.order_by("pk")] == [
+        ("PQ", quote.no), ("PQ", quote.no)]
