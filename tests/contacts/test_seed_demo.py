@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from crm.roles import create_roles
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
+from contacts.selectors import change_history
 from contacts.sync import PARTNER_MODELS, attname, contact_to_partner_map
 from partners.models import BankAccount, ContactType, Customer, PartnerSetup, Vendor
 from partners.numbering import split_number
@@ -234,3 +235,27 @@ def test_bad_sizes_are_refused_with_a_message_and_nothing_written(db, options, m
     assert not Contact.objects.exists()
     assert not Customer.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+def test_seeded_rows_start_their_history_as_a_save_would(seeded):
+    for model in (Contact, *PARTNER_MODELS.values()):
+        assert model.history.filter(history_type="+").count() == model.objects.count()
+        assert set(model.objects.values_list("version", flat=True)) == {1}
+    contact = Contact.objects.filter(type=ContactType.COMPANY).first()
+    contact.city = "Springfield"
+    contact.save()
+    changes = change_history(contact)
+    assert any(change.field == "city" and change.new == "Springfield" for change in changes)
+
+
+def test_no_history_skips_the_history_entries(db):
+    seed(no_history=True)
+    assert not Contact.history.exists()
+    assert not Customer.history.exists()
+
+
+def test_company_contacts_are_indexed_for_duplicates(seeded):
+    from contacts.models import DuplicateSearchString
+
+    companies = Contact.objects.filter(type=ContactType.COMPANY)
+    assert DuplicateSearchString.objects.count() == companies.count()
