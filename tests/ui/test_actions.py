@@ -255,3 +255,22 @@ def test_linked_contact_card_shows_the_partner_in_the_relations_panel(sales, fab
     assert f'href="{northwind.get_absolute_url()}"' in page and "Unlink" in page
     with django_assert_num_queries(BASE + 6 + DOCUMENT_PANELS):
         sales.get(fabrikam.get_absolute_url())
+
+
+def test_a_persons_card_shows_its_companys_relations(sales, fabrikam, northwind):
+    services.link_contact(fabrikam, northwind)
+    person = factories.ContactFactory(person=True, first_name="Jo", surname="Walker", company=fabrikam)
+    page = sales.get(person.get_absolute_url()).content.decode()
+    assert "Through the company" in page and f'href="{northwind.get_absolute_url()}"' in page
+
+
+def test_a_linked_company_cannot_become_a_person_and_the_card_says_why(sales, fabrikam, northwind):
+    from tests.ui.test_cards import contact_data
+
+    services.link_contact(fabrikam, northwind)
+    data = contact_data(sales, fabrikam)
+    data["type"] = "person"
+    response = sales.post(fabrikam.get_absolute_url(), data)
+    assert response.status_code == 200
+    assert "cannot become a person" in response.content.decode()
+    assert Contact.objects.get(pk=fabrikam.pk).type == "company"
