@@ -422,14 +422,22 @@ def before_contact_save(contact, update_fields=None) -> None:
 
 
 def type_change_error(contact, old=None) -> str | None:
-    """Why ``contact`` (a stored company now typed as a person) cannot become a person, or None."""
-    from contacts.models import Contact, ContactBusinessRelation
+    """Why the stored ``contact`` cannot take its new type, or None (reference §6.1).
 
-    if contact.pk is None or contact.type != ContactType.PERSON:
+    No type change once interactions are logged against it; a company that is linked (or has any
+    business relation) or has persons cannot become a person.
+    """
+    from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry
+
+    if contact.pk is None:
         return None
     if old is None:
         old = Contact.objects.filter(pk=contact.pk).only("pk", "no", "name", "type").first()
-    if old is None or old.type != ContactType.COMPANY:
+    if old is None or old.type == contact.type:
+        return None
+    if InteractionLogEntry.objects.filter(contact_id=contact.pk).exists():
+        return f"The type of {describe(old)} cannot be changed: interactions are logged against it."
+    if contact.type != ContactType.PERSON:
         return None
     link = ContactBusinessRelation.objects.filter(contact_id=contact.pk).select_related(
         "business_relation", *PARTNER_MODELS).first()

@@ -223,3 +223,26 @@ def test_full_clean_explains_why_a_linked_company_stays_a_company(sync_on):
     with pytest.raises(ValidationError) as error:
         contact.full_clean()
     assert "cannot become a person" in str(error.value.message_dict["type"])
+
+
+def test_the_type_of_a_contact_with_interactions_cannot_change(db):
+    from tests.factories import InteractionLogEntryFactory
+
+    contact = ContactFactory(name="Jo Bloggs")
+    InteractionLogEntryFactory(contact=contact)
+    contact.type = ContactType.PERSON
+    with pytest.raises(ValidationError, match="interactions are logged"):
+        contact.save()
+
+
+def test_choosing_the_company_as_primary_contact_copies_its_phone_and_email(sync_on):
+    customer = CustomerFactory(phone_no="", email="", mobile_phone_no="")
+    company = Contact.objects.get()
+    Contact.objects.filter(pk=company.pk).update(phone_no="+1 555 0333", email="hq@example.com",
+                                                 mobile_phone_no="+1 555 0334")
+    company.refresh_from_db()
+    services.set_primary_contact(customer, company)
+    customer.refresh_from_db()
+    assert (customer.phone_no, customer.email, customer.mobile_phone_no) == (
+        "+1 555 0333", "hq@example.com", "+1 555 0334")
+    assert services.contact_of(customer) == company
