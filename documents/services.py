@@ -518,7 +518,7 @@ def email_document(document, *, user, to: str = "", message: str = "") -> EmailM
     if not recipient:
         whom = f"contact {contact}" if contact else "its customer or vendor"
         raise ValidationError(f"{document} has no e-mail address to send to: enter one on the document or on {whom}.")
-    sender_name = user.get_full_name() or user.get_username() if user is not None else ""
+    sender_name = (user.get_full_name() or user.get_username()) if user is not None else ""
     greeting = f"Dear {document.contact_name or document.name},".replace(" ,", ",")
     body = message or (f"{greeting}\n\nplease find attached {document.title}.\n\nKind regards,\n{sender_name}".strip())
     email = EmailMessage(
