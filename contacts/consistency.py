@@ -4,21 +4,22 @@ The invariant (DESIGN §4): for every link row, the mapped fields of contact and
 Raw SQL, an import that bypassed signals or a restored backup can break it; ``sync_check`` finds
 the pairs that differ by comparing joined columns in the database, and repairs them set-based:
 ``contact`` makes the contact's values win, ``partner`` the partner's (which then reach the
-contact's other partners too). Repairs write with ``bulk_update`` (no signals, no history rows) and
-bump ``version`` so that forms open on the old values refuse to overwrite them.
+contact's other partners too). Repairs write with one UPDATE per chunk (no signals), add a change-history
+row per changed record, and bump ``version`` so that forms open on the old values refuse to overwrite them.
 """
 
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from contacts.models import Contact, ContactBusinessRelation
-from contacts.sync import BOTH_WAYS, PARTNER_MODELS, attname, contact_to_partner_map
+from contacts.sync import BOTH_WAYS, KIND_LABELS, PARTNER_MODELS, attname, contact_to_partner_map
 
 KINDS = tuple(PARTNER_MODELS)
-UPDATE_BATCH = 1000
+UPDATE_BATCH = 900  # ids per statement (well under SQLite's variable limit)
+REASON = "Synchronized in bulk"
 
 
 @dataclass
@@ -85,51 +86,51 @@ def push_contacts_to_partners(kind: str, contact_ids) -> int:
 
 
 def push_drift_to_partners(kind: str, drifts: list[Drift]) -> int:
-    """Copy the contact's mapped values onto the partner of each drifting pair."""
+    """Copy the contact's mapped values onto the partner of each drifting pair: one UPDATE per chunk
+    (a correlated subquery per mapped field), version bumped, a history row per partner."""
     partner_model = PARTNER_MODELS[kind]
-    mapping = contact_to_partner_map(kind)
-    contact_columns = [attname(Contact, cf) for cf in mapping]
+    values = {partner_field: Subquery(Contact.objects.filter(**{f"business_relations__{kind}": OuterRef("pk")})
+                                      .values(contact_field)[:1])
+              for contact_field, partner_field in contact_to_partner_map(kind).items()}
     changed = 0
-    for drift_chunk in _chunks(drifts):
-        values = {c["pk"]: c for c in Contact.objects.filter(pk__in=[d.contact_id for d in drift_chunk])
-                  .values("pk", *contact_columns)}
-        now = timezone.now()
-        partners = []
-        for drift in drift_chunk:
-            partner = partner_model(pk=drift.partner_id, updated_at=now)
-            for contact_field, partner_field in mapping.items():
-                setattr(partner, attname(partner_model, partner_field),
-                        values[drift.contact_id][attname(Contact, contact_field)])
-            partners.append(partner)
-        fields = [*mapping.values(), "updated_at"]
-        partner_model.objects.bulk_update(partners, fields)
-        partner_model.objects.filter(pk__in=[p.pk for p in partners]).update(version=F("version") + 1)
-        changed += len(partners)
+    for chunk in _chunks([d.partner_id for d in drifts]):
+        partner_model.objects.filter(pk__in=chunk).update(**values, version=F("version") + 1,
+                                                          updated_at=timezone.now())
+        copy_history(partner_model, chunk, f"{REASON}: the contact's values win")
+        changed += len(chunk)
     return changed
 
 
 def pull_partners_into_contacts(kind: str, drifts: list[Drift]) -> set[int]:
     """Make the contacts carry their partner's values (both-way fields); returns the contacts changed."""
     partner_model = PARTNER_MODELS[kind]
-    mapping = BOTH_WAYS[kind]
-    partner_columns = [attname(partner_model, pf) for pf in mapping.values()]
+    values = {contact_field: Subquery(partner_model.objects.filter(contact_links__contact=OuterRef("pk"))
+                                      .values(partner_field)[:1])
+              for contact_field, partner_field in BOTH_WAYS[kind].items()}
     changed = set()
-    for drift_chunk in _chunks(drifts):
-        values = {p["pk"]: p for p in partner_model.objects.filter(pk__in=[d.partner_id for d in drift_chunk])
-                  .values("pk", *partner_columns)}
-        now = timezone.now()
-        contacts = []
-        for drift in drift_chunk:
-            contact = Contact(pk=drift.contact_id, updated_at=now)
-            for contact_field, partner_field in mapping.items():
-                setattr(contact, attname(Contact, contact_field),
-                        values[drift.partner_id][attname(partner_model, partner_field)])
-            contacts.append(contact)
-        if contacts:
-            Contact.objects.bulk_update(contacts, [*mapping, "updated_at"])
-            Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(version=F("version") + 1)
-            changed.update(c.pk for c in contacts)
+    for chunk in _chunks([d.contact_id for d in drifts]):
+        Contact.objects.filter(pk__in=chunk).update(**values, version=F("version") + 1, updated_at=timezone.now())
+        copy_history(Contact, chunk, f"{REASON}: the {KIND_LABELS[kind]}'s values win")
+        changed.update(chunk)
     return changed
+
+
+def copy_history(model, ids, reason: str, history_type: str = "~") -> None:
+    """Change-history rows for rows just changed set-based: INSERT … SELECT of their current values."""
+    if not ids:
+        return
+    history = model.history.model
+    quote = connection.ops.quote_name
+    tracked = list(history.tracked_fields)
+    target = ", ".join(map(quote, [*(history._meta.get_field(f.attname).column for f in tracked),
+                                   "history_date", "history_change_reason", "history_type", "history_user_id"]))
+    selected = ", ".join(f"t.{quote(model._meta.get_field(f.name).column)}" for f in tracked)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({target}) SELECT {selected}, %s, %s, %s, NULL "
+            f"FROM {quote(model._meta.db_table)} t WHERE t.{quote(model._meta.pk.column)} "
+            f"IN ({', '.join(['%s'] * len(ids))})",
+            [timezone.now(), reason, history_type, *ids])
 
 
 def repair(master: str) -> dict[str, int]:

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from contacts import consistency
-from contacts.bulk import KIND_LABELS, SETUP_CODE_FIELDS
+from contacts.bulk import KIND_LABELS, SETUP_CODE_FIELDS, insert_rows
 from contacts.matching import DEFAULT_LINK_SCORE, MATCH_FIELDS, MatchKeys, find_candidates, resolve_one_to_one
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
 from contacts.summary import refresh_relation_summaries
@@ -128,7 +128,8 @@ def link_pairs(kind: str, pairs, *, master: str = "contact", setup=None, batch_s
                 row.link_to_table = kind
                 setattr(row, f"{kind}_id", partner_id)
                 (filled if row.pk else new_rows).append(row)
-            ContactBusinessRelation.objects.bulk_create(new_rows)
+            insert_rows(ContactBusinessRelation, ["contact_id", "business_relation_id", "link_to_table",
+                                                  "customer_id", "vendor_id", "bank_account_id"], new_rows)
             if filled:
                 ContactBusinessRelation.objects.bulk_update(filled, ["link_to_table", f"{kind}_id"])
             if master == "contact":

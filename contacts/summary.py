@@ -41,12 +41,13 @@ def refresh_relation_summaries(contact_ids) -> int:
         for row in ContactBusinessRelation.objects.filter(contact_id__in=owners).values_list(
                 "contact_id", "business_relation_id", "link_to_table"):
             rows.setdefault(row[0], []).append(row[1:])
-        updates = []
+        by_value = {}
         for pk, contact in contacts.items():
             own = rows.get(pk, []) + (rows.get(contact["company_id"], []) if contact["company_id"] else [])
             value = summary_of(own, codes)
             if value != contact["contact_business_relation"]:
-                updates.append(Contact(pk=pk, contact_business_relation=value))
-        Contact.objects.bulk_update(updates, ["contact_business_relation"])
-        changed += len(updates)
+                by_value.setdefault(value, []).append(pk)
+        for value, pks in by_value.items():  # one UPDATE per summary value, not a CASE per row
+            Contact.objects.filter(pk__in=pks).update(contact_business_relation=value)
+            changed += len(pks)
     return changed
