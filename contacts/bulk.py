@@ -104,7 +104,6 @@ class CreateSummary:
     persons: int = 0
     skipped: int = 0
     duplicates: int = 0
-    duplicate_pairs: list = field(default_factory=list)
     refused: list = field(default_factory=list)  # "C00010 (bad@)" — partners with an invalid e-mail
 
     def lines(self) -> list[str]:
@@ -144,10 +143,9 @@ def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = F
             created, persons, pairs = _create_batch(kind, batch, setup, dry_run=dry_run, refused=summary.refused)
         summary.created += created
         summary.persons += persons
-        summary.duplicate_pairs.extend(pairs)
+        summary.duplicates += len(pairs)
         if progress:
             progress(len(batch))
-    summary.duplicates = len(summary.duplicate_pairs)
     return summary
 
 

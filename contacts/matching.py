@@ -49,7 +49,7 @@ def strip_accents(value: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The words of a name that identify the organisation: ``"The Müller & Co. GmbH"`` → ``("muller", "and")``."""
     text = _DROP.sub("", strip_accents(name or "").lower().replace("&", " and "))
@@ -78,7 +78,7 @@ def normalize_vat(vat: str) -> str:
     return value
 
 
-@lru_cache(maxsize=400_000)
+@lru_cache(maxsize=20_000)
 def normalize_phone(phone: str, country_code: str = "") -> str:
     """E.164 (``+4930123456``) when the number can be read, else its digits; blank when too short to compare."""
     if not phone:
