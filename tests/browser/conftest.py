@@ -30,7 +30,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 def _browser():
     # Module scope: Playwright's sync API allows one running instance per thread, and a test module may
     # start its own (tests/browser/test_documents_flow.py does); ours is closed at the end of each module.
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=10_000)  # the machine is shared: give assertions the actions' patience
 
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)")
