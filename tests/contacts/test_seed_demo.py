@@ -259,3 +259,11 @@ def test_company_contacts_are_indexed_for_duplicates(seeded):
 
     companies = Contact.objects.filter(type=ContactType.COMPANY)
     assert DuplicateSearchString.objects.count() == companies.count()
+
+
+def test_rows_added_one_by_one_after_seeding_get_fresh_keys_and_numbers(seeded):
+    customer = Customer.objects.create(name="Walk-in Customer Ltd")
+    link = ContactBusinessRelation.objects.get(customer=customer)  # the sync engine made its contact
+    assert customer.no == "C00021"
+    assert link.contact.no == "CT000081"
+    assert Contact.objects.order_by("-pk").first() == link.contact
