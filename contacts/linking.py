@@ -106,19 +106,32 @@ def link_contacts(kind: str, *, min_score: int = DEFAULT_LINK_SCORE, master: str
     return result
 
 
-def link_pairs(kind: str, pairs, *, master: str = "contact", setup=None, batch_size: int = 2000):
+def link_pairs(kind: str, pairs, *, master: str = "contact", setup=None, batch_size: int = 900):
     """Link each (partner pk, contact pk) set-based, ending as ``contacts.services.link_contact`` would.
 
     The caller guarantees the pre-checks (unlinked partner, contact without a link of this type,
-    company or — for customers — stand-alone person, not privacy blocked).
+    company or — for customers — stand-alone person, not privacy blocked). When the partner's values
+    win, a company with persons goes through ``link_contact`` itself, so that the changed company
+    fields reach its persons by the inheritance rules (few rows; the rest stays set-based).
     """
+    from contacts import services
+
     setup = setup or MarketingSetup.load()
     code = setup.code_for(kind)
+    partner_model = PARTNER_MODELS[kind]
     with transaction.atomic():
+        if master == "partner":
+            with_persons = set(Contact.objects.filter(pk__in=[c for _, c in pairs], persons__isnull=False)
+                               .values_list("pk", flat=True))
+            for partner_id, contact_id in pairs:
+                if contact_id in with_persons:
+                    services.link_contact(Contact.objects.get(pk=contact_id),
+                                          partner_model.objects.get(pk=partner_id), master="partner")
+            pairs = [(p, c) for p, c in pairs if c not in with_persons]
         for start in range(0, len(pairs), batch_size):
             chunk = pairs[start:start + batch_size]
             contact_ids = [contact_id for _, contact_id in chunk]
-            # A contact may already carry the code without a partner (a prospect marked CUST): fill that row in.
+            # An unlinked row with the setup code (a prospect marked CUST) becomes the link row.
             existing = {row.contact_id: row for row in ContactBusinessRelation.objects.filter(
                 contact_id__in=contact_ids, business_relation=code, link_to_table="")}
             new_rows, filled = [], []
@@ -140,7 +153,27 @@ def link_pairs(kind: str, pairs, *, master: str = "contact", setup=None, batch_s
                 for other in consistency.KINDS:
                     consistency.push_contacts_to_partners(other, changed)
                 consistency.push_contacts_to_partners(kind, contact_ids)  # contact type → customer
+            if kind in ("customer", "vendor"):
+                _set_primary_contacts(kind, chunk)
             refresh_relation_summaries(contact_ids)
+
+
+def _set_primary_contacts(kind, pairs):
+    """As ``link_contact``: when the partner's contact text names a person of the company, that one is primary."""
+    texts = dict(PARTNER_MODELS[kind].objects.filter(pk__in=[p for p, _ in pairs]).exclude(contact="")
+                 .values_list("pk", "contact"))
+    wanted = {(contact_id, texts[partner_id].strip()): partner_id for partner_id, contact_id in pairs
+              if partner_id in texts}
+    if not wanted:
+        return
+    found = {}
+    for pk, company_id, name in (Contact.objects.filter(company_id__in={c for c, _ in wanted},
+                                                        company__type=ContactType.COMPANY)
+                                 .order_by("no").values_list("pk", "company_id", "name")):
+        found.setdefault((company_id, name), pk)
+    for key, partner_id in wanted.items():
+        if key in found:
+            ContactBusinessRelation.objects.filter(**{f"{kind}_id": partner_id}).update(primary_contact_id=found[key])
 
 
 def write_report(result: LinkResult, stream):

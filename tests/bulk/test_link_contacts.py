@@ -152,3 +152,40 @@ def test_fills_an_unlinked_row_of_the_same_code(world):
     linking.link_contacts("customer")
     assert ContactBusinessRelation.objects.filter(contact=contacts["fabrikam"]).count() == 1
     assert link_of(customers["fabrikam"]).contact == contacts["fabrikam"]
+
+
+@pytest.mark.parametrize("master", ["contact", "partner"])
+def test_set_based_linking_ends_as_link_contact_does(db, master):
+    """The same pair linked by contacts.services.link_contact and by the bulk path: same fields, link, summary."""
+    from contacts import services, sync
+
+    def world(suffix):
+        contact = factories.ContactFactory(name=f"Fabrikam {suffix}", city="Berlin", phone_no="+49 30 1",
+                                           email=f"c{suffix}@x.test", address="1 Main St", post_code="10115")
+        factories.ContactFactory(person=True, company=contact, first_name="Jo", surname="Bloggs",
+                                 company_name=contact.name) if master == "contact" else None
+        with sync.suspended():
+            customer = factories.CustomerFactory(name=f"Fabrikam {suffix}", city="Bonn", phone_no="+49 30 1",
+                                                 email=f"p{suffix}@x.test", contact="Jo Bloggs",
+                                                 contact_type="company", address="9 Side St", post_code="53111")
+        return contact, customer
+
+    by_service, by_bulk = world("A"), world("B")
+    factories.marketing_setup()
+    services.link_contact(*by_service, master=master)
+    linking.link_pairs("customer", [(by_bulk[1].pk, by_bulk[0].pk)], master=master)
+
+    skip = {"id", "no", "name", "search_name", "company_name", "email", "created_at", "updated_at", "version"}
+
+    def state(contact, customer):
+        contact.refresh_from_db()
+        customer.refresh_from_db()
+        link = ContactBusinessRelation.objects.get(customer=customer)
+        return ({f.attname: getattr(contact, f.attname) for f in Contact._meta.concrete_fields
+                 if f.name not in skip},
+                {f.attname: getattr(customer, f.attname) for f in Customer._meta.concrete_fields
+                 if f.name not in skip | {"no", "contact"}},
+                link.business_relation_id, link.primary_contact.name if link.primary_contact else None,
+                contact.email.replace("A", "").replace("B", "").lower())
+
+    assert state(*by_bulk) == state(*by_service)
