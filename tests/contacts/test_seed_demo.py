@@ -3,14 +3,14 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from crm.roles import create_roles
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
 from contacts.selectors import change_history
 from contacts.sync import PARTNER_MODELS, attname, contact_to_partner_map
+from crm.roles import create_roles
 from partners.models import BankAccount, ContactType, Customer, PartnerSetup, Vendor
 from partners.numbering import split_number
 

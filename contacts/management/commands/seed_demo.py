@@ -45,16 +45,15 @@ from faker import Faker
 from schwifty import IBAN
 from tqdm import tqdm
 
+from contacts import duplicates
 from contacts.models import (
     BusinessRelation,
-    BusinessRelationSummary,
     Contact,
     ContactBusinessRelation,
     InteractionTemplate,
     InteractionTemplateSetup,
     MarketingSetup,
 )
-from contacts import duplicates
 from contacts.sync import (
     PARTNER_MODELS,
     attname,
@@ -63,15 +62,12 @@ from contacts.sync import (
     setup_codes,
 )
 from partners.models import (
-    BankAccount,
     ContactType,
-    Customer,
     CustomerTemplate,
     NoSeries,
     PartnerSetup,
     SalespersonPurchaser,
     Territory,
-    Vendor,
     VendorTemplate,
 )
 from partners.numbering import next_numbers
@@ -330,7 +326,8 @@ class Command(BaseCommand):
         if SalespersonPurchaser.objects.filter(user=user).exists():
             return
         prefix = "SP" if group.name == "Sales" else "PU"
-        person = SalespersonPurchaser.objects.filter(code__startswith=prefix, user__isnull=True).order_by("code").first()
+        free = SalespersonPurchaser.objects.filter(code__startswith=prefix, user__isnull=True)
+        person = free.order_by("code").first()
         if person is not None:
             person.user = user
             person.save(update_fields=["user"])
