@@ -239,8 +239,8 @@ def _insert_history(kind, company_ids, person_ids):
                 [now, *ids])
 
 
-def insert_rows(model, attnames, objs):
-    """INSERT many rows of plain values (ints, text, NULL) with one executemany: no model machinery per row.
+def insert_rows(model, attnames, objs, *, rows_per_statement: int = 400):
+    """INSERT many rows of plain values (ints, text, NULL) as multi-row INSERTs: no model machinery per row.
 
     For narrow rows without dates, booleans or defaults to compute (link rows, index rows); the
     objects' primary keys are not read back.
@@ -249,7 +249,10 @@ def insert_rows(model, attnames, objs):
         return
     quote = connection.ops.quote_name
     columns = [model._meta.get_field(a).column for a in attnames]
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES "
+    row_sql = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [tuple(getattr(obj, a) for a in attnames) for obj in objs])
+        for start in range(0, len(objs), rows_per_statement):
+            chunk = objs[start:start + rows_per_statement]
+            cursor.execute(head + ", ".join([row_sql] * len(chunk)),
+                           [getattr(obj, a) for obj in chunk for a in attnames])

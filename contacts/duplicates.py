@@ -42,18 +42,26 @@ def _same_keys(a: DuplicateSearchString, b: DuplicateSearchString) -> bool:
 
 
 def _rows_sharing_keys(rows: list[DuplicateSearchString]):
-    """Index rows of other contacts that share a normalized key with one of ``rows`` (a few queries)."""
+    """Index rows of other contacts that share a normalized key with one of ``rows``.
+
+    One indexed lookup per key column (not one OR over all of them), so that every database uses
+    its index even when its statistics have not caught up with a bulk insert.
+    """
     found = {}
     for start in range(0, len(rows), LOOKUP_CHUNK):
         chunk = rows[start:start + LOOKUP_CHUNK]
-        names = {r.name for r in chunk if r.name}
-        vats = {r.vat for r in chunk if r.vat}
-        emails = {r.email for r in chunk if r.email}
         phones = {p for r in chunk for p in (r.phone, r.mobile_phone) if p}
-        condition = Q(name__in=names) | Q(vat__in=vats) | Q(email__in=emails) | Q(phone__in=phones) \
-            | Q(mobile_phone__in=phones)
-        for row in DuplicateSearchString.objects.filter(condition):
-            found[row.contact_id] = row
+        wanted = {
+            "name": {r.name for r in chunk if r.name},
+            "vat": {r.vat for r in chunk if r.vat},
+            "email": {r.email for r in chunk if r.email},
+            "phone": phones,
+            "mobile_phone": phones,
+        }
+        for column, values in wanted.items():
+            if values:
+                for row in DuplicateSearchString.objects.filter(**{f"{column}__in": values}):
+                    found[row.contact_id] = row
     return found
 
 
