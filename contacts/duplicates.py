@@ -137,6 +137,22 @@ def contact_saved(contact: Contact, created: bool) -> None:
     transaction.on_commit(lambda: _index_stored(pk))
 
 
+def partner_saved(partner) -> None:
+    """After a partner save: its changes may have reached its contact by an UPDATE (no contact signal),
+    so re-index that contact once the transaction commits."""
+    from contacts.models import ContactBusinessRelation
+
+    kind, pk = partner.kind, partner.pk
+
+    def reindex():
+        contact_id = (ContactBusinessRelation.objects.filter(**{f"{kind}_id": pk})
+                      .values_list("contact_id", flat=True).first())
+        if contact_id is not None:
+            _index_stored(contact_id)
+
+    transaction.on_commit(reindex)
+
+
 def _index_stored(pk):
     contact = Contact.objects.filter(pk=pk).only("pk", *Contact.DUPLICATE_KEY_FIELDS).first()
     if contact is not None:

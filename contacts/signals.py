@@ -51,6 +51,12 @@ def on_contact_saved_index_duplicates(sender, instance, created, raw=False, **kw
         duplicates.contact_saved(instance, created)
 
 
+def on_partner_saved_index_duplicates(sender, instance, raw=False, **kwargs):
+    """A partner's changes reach its contact by UPDATE: the duplicate index follows after commit."""
+    if not raw:
+        duplicates.partner_saved(instance)
+
+
 def connect():
     pre_save.connect(on_contact_pre_save, sender=Contact, dispatch_uid="contacts.sync.contact_pre_save")
     post_save.connect(on_contact_saved, sender=Contact, dispatch_uid="contacts.sync.contact_saved")
@@ -59,6 +65,8 @@ def connect():
     for kind, model in sync.PARTNER_MODELS.items():
         pre_save.connect(on_partner_pre_save, sender=model, dispatch_uid=f"contacts.sync.{kind}_pre_save")
         post_save.connect(on_partner_saved, sender=model, dispatch_uid=f"contacts.sync.{kind}_saved")
+        post_save.connect(on_partner_saved_index_duplicates, sender=model,
+                          dispatch_uid=f"contacts.duplicates.{kind}_saved")
     post_save.connect(on_relation_changed, sender=ContactBusinessRelation,
                       dispatch_uid="contacts.sync.relation_saved")
     post_delete.connect(on_relation_changed, sender=ContactBusinessRelation,

@@ -239,3 +239,15 @@ def test_refused_merge_shows_the_reason_and_changes_nothing(staff, pair):
 
 def test_unknown_pair_is_404(staff):
     assert staff.get(reverse("contacts:duplicate-merge", args=[999])).status_code == 404
+
+
+def test_a_partner_rename_that_reaches_its_contact_reindexes_the_contact(sync_on, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        customer = factories.CustomerFactory(name="Proseware", email="a@proseware.test")
+        company(name="Adatum", email="b@adatum.test")
+    assert not ContactDuplicate.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        customer.name = "Adatum Inc."
+        customer.save()
+    pair = ContactDuplicate.objects.get()
+    assert "name 100%" in pair.reasons
