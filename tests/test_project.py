@@ -109,3 +109,13 @@ print("LOADED", loaded)
                             env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"})
     assert result.returncode == 0, result.stderr
     assert "LOADED []" in result.stdout
+
+
+@pytest.mark.parametrize("module", ["crm.wsgi", "crm.asgi"])
+def test_the_wsgi_and_asgi_entry_points_default_to_production_settings(module):
+    script = f"import {module}; from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
+    env = {k: v for k, v in production_env().items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["crm.settings.production", "False"]
