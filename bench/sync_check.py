@@ -41,8 +41,8 @@ def main():
             customers = Customer.objects.bulk_create(
                 [Customer(no=f"C{offset + j:07d}", **v) for j, v in enumerate(values)])
             insert_rows(ContactBusinessRelation, ["contact_id", "business_relation_id", "link_to_table", "customer_id"],
-                        [ContactBusinessRelation(contact_id=c.pk, business_relation_id=code.pk, link_to_table="customer",
-                                                 customer_id=p.pk) for c, p in zip(contacts, customers, strict=True)])
+                        [ContactBusinessRelation(contact_id=c.pk, business_relation_id=code.pk,
+                                                 link_to_table="customer", customer_id=p.pk) for c, p in zip(contacts, customers, strict=True)])
         drifted = Customer.objects.filter(pk__in=Customer.objects.order_by("?").values("pk")[: args.n // 100])
         drifted.update(city="Drifted")  # as raw SQL or an import that bypassed signals would
     print(f"  generated in {time.perf_counter() - start:.1f} s (not measured); drifted pairs: {args.n // 100}")

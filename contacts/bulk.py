@@ -18,7 +18,6 @@ from django.utils import timezone
 from contacts import duplicates, sync
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
 from contacts.sync import PARTNER_MODELS
-from partners.models import ContactType
 from partners.numbering import next_numbers
 
 # Command-line spelling of the partner kinds.
@@ -28,7 +27,6 @@ SETUP_CODE_FIELDS = {"customer": "bus_rel_code_for_customers", "vendor": "bus_re
                      "bank_account": "bus_rel_code_for_bank_accounts"}
 PERSON_KINDS = ("customer", "vendor")  # a bank account's contact text stays text
 _email_validator = EmailValidator()
-
 
 
 def require_setup(kind: str) -> MarketingSetup:

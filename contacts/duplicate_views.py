@@ -44,7 +44,8 @@ class MergeForm(forms.Form):
     def __init__(self, *args, first: Contact, second: Contact, **kwargs):
         super().__init__(*args, **kwargs)
         self.first, self.second = first, second
-        self.fields["survivor"].choices = [("first", f"{first.no} {first.name}"), ("second", f"{second.no} {second.name}")]
+        self.fields["survivor"].choices = [("first", f"{first.no} {first.name}"),
+                                           ("second", f"{second.no} {second.name}")]
         self.fields["survivor"].initial = "first"
         self.differing = duplicates.differing_fields(first, second)
         for name in self.differing:

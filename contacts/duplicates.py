@@ -251,8 +251,8 @@ MERGE_FIELDS = ("name", "name_2", "search_name", "address", "address_2", "city",
 
 
 def differing_fields(survivor: Contact, other: Contact) -> list[str]:
-    return [f for f in MERGE_FIELDS
-            if getattr(survivor, Contact._meta.get_field(f).attname) != getattr(other, Contact._meta.get_field(f).attname)]
+    attnames = {f: Contact._meta.get_field(f).attname for f in MERGE_FIELDS}
+    return [f for f in MERGE_FIELDS if getattr(survivor, attnames[f]) != getattr(other, attnames[f])]
 
 
 def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=()) -> Contact:
