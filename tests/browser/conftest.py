@@ -2,8 +2,10 @@
 
 Run with ``./dev test-browser`` (plain ``./dev test`` skips tests marked ``browser``). Tests get:
 ``page`` (a fresh browser context per test, base URL = the live server), ``login(page, username)``,
-``users`` (one user per role, password ``PASSWORD``) and ``screenshot(page, name)`` which writes
-docs/screenshots/<name>.png for the README.
+``users`` (one user per role, password ``PASSWORD``) and ``screenshot(page, name)``. Screenshots go to
+the test's temporary directory; with ``UPDATE_SCREENSHOTS=1`` they replace docs/screenshots/<name>.png,
+the README's pictures (``UPDATE_SCREENSHOTS=1 ./dev test-browser``), so an ordinary run leaves the
+working tree clean.
 """
 
 import os
@@ -91,10 +93,12 @@ def login():
 
 
 @pytest.fixture
-def screenshot():
+def screenshot(tmp_path):
+    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+
     def take(page, name):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
     return take
 
