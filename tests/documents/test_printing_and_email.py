@@ -29,9 +29,13 @@ ALL_KINDS = {"sales_quotes": "SQ", "sales_order_confirmations": "SOC", "sales_bl
 
 
 def pdf_text(data: bytes) -> str:
-    """The text drawing operators of a PDF made by fpdf2 (its page streams are zlib-compressed)."""
+    """The text drawing operators of a PDF made by fpdf2 (its page streams are zlib-compressed).
+
+    fpdf2 frames a stream as ``stream\\n…\\nendstream``; matching an optional ``\\r`` before the closing
+    ``\\n`` would cut a compressed stream whose last byte happens to be 0x0D (1 in 256) and lose its text.
+    """
     chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    for stream in re.findall(rb"stream\n(.*?)\nendstream", data, re.S):
         try:
             chunks.append(zlib.decompress(stream).decode("latin-1"))
         except zlib.error:
