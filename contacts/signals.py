@@ -39,10 +39,16 @@ def on_partner_saved(sender, instance, created, raw=False, **kwargs):
         sync.after_partner_save(instance, created)
 
 
-def on_relation_changed(sender, instance, raw=False, **kwargs):
-    """A link row was added, changed or deleted (also by CASCADE): recompute the relation summary."""
+def on_relation_saved(sender, instance, raw=False, **kwargs):
+    """A link row was written outside the service API: the pair is made to agree, the summary recomputed."""
     if _active(raw):
-        sync.relation_changed(instance)
+        sync.relation_saved(instance)
+
+
+def on_relation_deleted(sender, instance, **kwargs):
+    """A link row was deleted (also by CASCADE): recompute the relation summary."""
+    if _active():
+        sync.relation_deleted(instance)
 
 
 def on_contact_saved_index_duplicates(sender, instance, created, raw=False, **kwargs):
@@ -67,7 +73,7 @@ def connect():
         post_save.connect(on_partner_saved, sender=model, dispatch_uid=f"contacts.sync.{kind}_saved")
         post_save.connect(on_partner_saved_index_duplicates, sender=model,
                           dispatch_uid=f"contacts.duplicates.{kind}_saved")
-    post_save.connect(on_relation_changed, sender=ContactBusinessRelation,
+    post_save.connect(on_relation_saved, sender=ContactBusinessRelation,
                       dispatch_uid="contacts.sync.relation_saved")
-    post_delete.connect(on_relation_changed, sender=ContactBusinessRelation,
+    post_delete.connect(on_relation_deleted, sender=ContactBusinessRelation,
                         dispatch_uid="contacts.sync.relation_deleted")

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -707,7 +708,24 @@ def refresh_summaries(contact_ids) -> None:
     refresh_relation_summaries(contact_ids)
 
 
-def relation_changed(relation) -> None:
+def relation_saved(relation) -> None:
+    """A link row saved outside the service API (the admin, a shell): make the pair agree, then the summary.
+
+    The contact's values reach the partner, as "Link with existing" does by default, so the invariant
+    "linked records agree on every mapped field" holds however the row was written.
+    """
+    from contacts.models import Contact
+
+    with transaction.atomic():
+        if relation.link_to_table:
+            contact = Contact.objects.select_for_update().get(pk=relation.contact_id)  # the contact row first
+            partner = type(relation.partner)._default_manager.get(pk=relation.partner.pk)
+            changes = copy_fields(contact, partner, contact_to_partner_map(relation.link_to_table))
+            write_changes(partner, changes, history_reason(contact))
+        refresh_summaries([relation.contact_id])
+
+
+def relation_deleted(relation) -> None:
     refresh_summaries([relation.contact_id])
 
 

@@ -70,8 +70,11 @@ def test_editing_only_privacy_blocked_pushes_nothing_even_to_a_differing_partner
     Contact.objects.exclude(pk=contact.pk).delete()
     from contacts.models import ContactBusinessRelation, MarketingSetup
 
-    ContactBusinessRelation.objects.create(contact=contact, customer=customer, link_to_table="customer",
-                                           business_relation=MarketingSetup.load().bus_rel_code_for_customers)
+    from contacts import sync
+
+    with sync.suspended():  # a drifted pair, as raw SQL or an import that bypassed signals would leave it
+        ContactBusinessRelation.objects.create(contact=contact, customer=customer, link_to_table="customer",
+                                               business_relation=MarketingSetup.load().bus_rel_code_for_customers)
     contact.privacy_blocked = True
     contact.save()
     customer.refresh_from_db()
