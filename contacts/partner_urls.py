@@ -13,4 +13,7 @@ for kind, prefix, plural in (("customer", "customer", "customers"), ("vendor", "
         path(f"{plural}/new/", views.partner_create, k, name=f"{prefix}-create"),
         path(f"{plural}/<int:pk>/", views.partner_detail, k, name=f"{prefix}-detail"),
         path(f"{plural}/<int:pk>/create-contact/", views.partner_create_contact, k, name=f"{prefix}-create-contact"),
+        path(f"{plural}/<int:pk>/link/", views.partner_link, k, name=f"{prefix}-link"),
+        path(f"{plural}/<int:pk>/unlink/", views.partner_unlink, k, name=f"{prefix}-unlink"),
+        path(f"{plural}/<int:pk>/delete/", views.partner_delete, k, name=f"{prefix}-delete"),
     ]

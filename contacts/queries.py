@@ -147,3 +147,34 @@ def link_preview_rows(contact, partner, *, default="contact"):
              "contact_value": "" if item["contact_value"] is None else str(item["contact_value"]),
              "partner_value": "" if item["partner_value"] is None else str(item["partner_value"]),
              "winner": default} for item in link_preview(contact, partner)]
+
+
+def contacts_for_link(kind, q):
+    """Contacts matching ``q`` for "Link with contact" on a partner card.
+
+    Each row has ``linked_partner_no`` / ``linked_partner_name`` when the contact that would hold the link
+    (a person's company, else the contact itself) already links a partner of ``kind``.
+    """
+    from django.db.models import Subquery
+    from django.db.models.functions import Coalesce
+
+    qs = Contact.objects.all()
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(company_name__icontains=q) | Q(city__icontains=q)
+                       | Q(email__icontains=q) | Q(phone_no__icontains=q))
+    linked = ContactBusinessRelation.objects.filter(
+        contact_id=Coalesce(OuterRef("company_id"), OuterRef("pk")), link_to_table=kind)
+    return qs.annotate(
+        linked_partner_no=Subquery(linked.values(f"{kind}__no")[:1]),
+        linked_partner_name=Subquery(linked.values(f"{kind}__name")[:1]),
+    ).order_by("no", "pk")
+
+
+def contact_for_link(kind, pk):
+    if not pk:
+        return None
+    try:
+        return contacts_for_link(kind, "").select_related("company", "territory", "salesperson").get(pk=int(pk))
+    except (ValueError, TypeError, OverflowError, Contact.DoesNotExist):
+        return None
