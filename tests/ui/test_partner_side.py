@@ -133,6 +133,9 @@ def test_a_stand_alone_person_is_not_eligible_for_a_vendor(purchasing, setup):
     person = factories.ContactFactory(person=True, first_name="Ann", surname="Lee")
     page = purchasing.get(url(vendor, "link"), {"q": "Ann Lee"}).content.decode()
     assert "person without a company" in page and f"?contact={person.pk}" not in page
+    preview = purchasing.get(url(vendor, "link"), {"contact": person.pk}).content.decode()
+    assert "is a person without a company: it cannot be linked to a vendor" in preview
+    assert 'name="win_name"' not in preview
     response = purchasing.post(url(vendor, "link"), {"contact": person.pk})
     assert response.status_code == 200
     assert "is a person without a company" in response.content.decode()
