@@ -1,8 +1,9 @@
 """Link with contact, Unlink and Delete from the customer / vendor / bank account card."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
-from contacts import sync
+from contacts import services, sync
 from contacts.models import Contact, ContactBusinessRelation
 from documents.models import SalesHeader
 from partners.models import BankAccount, Customer, Vendor
@@ -64,7 +65,6 @@ def test_link_with_contact_needs_the_partner_and_contact_change_rights(purchasin
 
 def test_card_of_a_user_who_may_not_link_offers_no_link(client, northwind, roles):
     user = factories.UserFactory(username="viewer")
-    from django.contrib.auth.models import Permission
     user.user_permissions.add(Permission.objects.get(codename="view_customer"))
     client.force_login(user)
     page = client.get(northwind.get_absolute_url()).content.decode()
@@ -278,13 +278,11 @@ def test_delete_keeps_the_contact_and_recomputes_its_relation(request, setup, cl
 
 
 def test_delete_of_a_contact_with_two_partners_leaves_the_other_relation(sales_user, client, setup, roles):
-    from django.contrib.auth.models import Group
     sales_user.groups.add(Group.objects.get(name="Purchasing"))
     client.force_login(sales_user)
     customer = factories.CustomerFactory(name="Both Ways")
     contact = link_of(customer).contact
     vendor = unlinked(factories.VendorFactory, name="Both Ways")
-    from contacts import services
     services.link_contact(contact, vendor)
     contact.refresh_from_db()
     assert contact.contact_business_relation == "multiple"
