@@ -86,16 +86,27 @@ def push_contacts_to_partners(kind: str, contact_ids) -> int:
 
 
 def push_drift_to_partners(kind: str, drifts: list[Drift]) -> int:
-    """Copy the contact's mapped values onto the partner of each drifting pair: one UPDATE per chunk
-    (a correlated subquery per mapped field), version bumped, a history row per partner."""
+    """Copy the contact's mapped values onto the partner of each drifting pair: one UPDATE … FROM (a join
+    with the link row and the contact) per chunk, version bumped, a history row per partner."""
     partner_model = PARTNER_MODELS[kind]
-    values = {partner_field: Subquery(Contact.objects.filter(**{f"business_relations__{kind}": OuterRef("pk")})
-                                      .values(contact_field)[:1])
-              for contact_field, partner_field in contact_to_partner_map(kind).items()}
+    quote = connection.ops.quote_name
+    mapping = contact_to_partner_map(kind)
+    assignments = ", ".join(
+        f"{quote(partner_model._meta.get_field(pf).column)} = c.{quote(Contact._meta.get_field(cf).column)}"
+        for cf, pf in mapping.items())
+    link_column = ContactBusinessRelation._meta.get_field(kind).column
     changed = 0
     for chunk in _chunks([d.partner_id for d in drifts]):
-        partner_model.objects.filter(pk__in=chunk).update(**values, version=F("version") + 1,
-                                                          updated_at=timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(partner_model._meta.db_table)} SET {assignments}, "
+                f"{quote('version')} = {quote(partner_model._meta.db_table)}.{quote('version')} + 1, "
+                f"{quote('updated_at')} = %s "
+                f"FROM {quote(ContactBusinessRelation._meta.db_table)} r "
+                f"JOIN {quote(Contact._meta.db_table)} c ON c.{quote('id')} = r.{quote('contact_id')} "
+                f"WHERE r.{quote(link_column)} = {quote(partner_model._meta.db_table)}.{quote('id')} "
+                f"AND {quote(partner_model._meta.db_table)}.{quote('id')} IN ({', '.join(['%s'] * len(chunk))})",
+                [timezone.now(), *chunk])
         copy_history(partner_model, chunk, f"{REASON}: the contact's values win")
         changed += len(chunk)
     return changed
