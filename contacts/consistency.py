@@ -15,7 +15,11 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from contacts.models import Contact, ContactBusinessRelation
-from contacts.sync import BOTH_WAYS, KIND_LABELS, PARTNER_MODELS, attname, contact_to_partner_map
+from contacts.sync import (
+    BOTH_WAYS, CONTACT_TRACKED, KIND_LABELS, PARTNER_MODELS, attname, contact_to_partner_map,
+    push_companies_to_persons,
+)
+from partners.models import ContactType
 
 KINDS = tuple(PARTNER_MODELS)
 UPDATE_BATCH = 900  # ids per statement (well under SQLite's variable limit)
@@ -120,10 +124,35 @@ def pull_partners_into_contacts(kind: str, drifts: list[Drift]) -> set[int]:
               for contact_field, partner_field in BOTH_WAYS[kind].items()}
     changed = set()
     for chunk in _chunks([d.contact_id for d in drifts]):
+        before = companies_with_persons(chunk)
         Contact.objects.filter(pk__in=chunk).update(**values, version=F("version") + 1, updated_at=timezone.now())
         copy_history(Contact, chunk, f"{REASON}: the {KIND_LABELS[kind]}'s values win")
+        push_to_persons(before)
         changed.update(chunk)
     return changed
+
+
+def companies_with_persons(contact_ids) -> dict:
+    """The companies among ``contact_ids`` that have persons, as stored now (before a set-based write)."""
+    companies = (Contact.objects.filter(pk__in=contact_ids, type=ContactType.COMPANY)
+                 .filter(pk__in=Contact.objects.filter(company_id__in=contact_ids).values("company_id")))
+    return {c.pk: c for c in companies}
+
+
+def push_to_persons(before: dict, *, setup=None) -> int:
+    """After a set-based write of company contacts: their changes reach their persons by the same
+    inheritance rule as a single save (``sync.push_companies_to_persons``): one query to re-read the
+    companies, then bounded work for all their persons together."""
+    if not before:
+        return 0
+    tracked = [attname(Contact, f) for f in CONTACT_TRACKED]
+    changes = []
+    for company in Contact.objects.filter(pk__in=list(before)):
+        old = before[company.pk]
+        changed = {a for a in tracked if getattr(company, a) != getattr(old, a)}
+        if changed:
+            changes.append((company, old, changed))
+    return push_companies_to_persons(changes, setup=setup)
 
 
 def copy_history(model, ids, reason: str, history_type: str = "~") -> None:

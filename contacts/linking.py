@@ -111,23 +111,12 @@ def link_pairs(kind: str, pairs, *, master: str = "contact", setup=None, batch_s
 
     The caller guarantees the pre-checks (unlinked partner, contact without a link of this type,
     company or — for customers — stand-alone person, not privacy blocked). When the partner's values
-    win, a company with persons goes through ``link_contact`` itself, so that the changed company
-    fields reach its persons by the inheritance rules (few rows; the rest stays set-based).
+    win, the changed company fields reach the company's persons by the inheritance rules of a single
+    save (``sync.push_companies_to_persons``), set-based per chunk.
     """
-    from contacts import services
-
     setup = setup or MarketingSetup.load()
     code = setup.code_for(kind)
-    partner_model = PARTNER_MODELS[kind]
     with transaction.atomic():
-        if master == "partner":
-            with_persons = set(Contact.objects.filter(pk__in=[c for _, c in pairs], persons__isnull=False)
-                               .values_list("pk", flat=True))
-            for partner_id, contact_id in pairs:
-                if contact_id in with_persons:
-                    services.link_contact(Contact.objects.get(pk=contact_id),
-                                          partner_model.objects.get(pk=partner_id), master="partner")
-            pairs = [(p, c) for p, c in pairs if c not in with_persons]
         for start in range(0, len(pairs), batch_size):
             chunk = pairs[start:start + batch_size]
             contact_ids = [contact_id for _, contact_id in chunk]

@@ -519,15 +519,36 @@ def push_contact_to_partners(contact, *, reason: str, exclude=None) -> None:
 
 def push_company_to_persons(company, old, changed: set, *, setup=None) -> None:
     """A company's changes reach each person that still had the company's old value (reference §6.2)."""
+    push_companies_to_persons([(company, old, changed)], setup=setup)
+
+
+def _inheritance_relevant() -> set:
     from contacts.models import Contact
 
     relevant = {"name"} | {attname(Contact, f) for fs in INHERITED_ALWAYS.values() for f in fs}
-    relevant |= set(ADDRESS_FIELDS) | set(COMMUNICATION_FIELDS)
-    if not changed & relevant:
-        return
-    persons = list(Contact.objects.filter(company_id=company.pk))
+    return relevant | set(ADDRESS_FIELDS) | set(COMMUNICATION_FIELDS)
+
+
+def push_companies_to_persons(changes, *, setup=None) -> int:
+    """The inheritance rule for many companies at once: ``changes`` is ``[(company, old, changed attnames)]``.
+
+    Each person of a changed company that still had its company's old value gets the new one
+    (per Marketing Setup switch; the address block only when the person had the whole old address);
+    a renamed company renames ``company_name`` on its persons. Bounded work whatever the number of
+    companies: one query for all their persons, one bulk UPDATE and one history insert (and the
+    Marketing Setup when not given). The per-row save path and the set-based bulk paths both call it.
+    Returns the number of persons changed.
+    """
+    from contacts.models import Contact
+
+    relevant = _inheritance_relevant()
+    changes = {company.pk: (company, old, set(changed)) for company, old, changed in changes
+               if old is not None and set(changed) & relevant}
+    if not changes:
+        return 0
+    persons = list(Contact.objects.filter(company_id__in=list(changes)).order_by("pk"))
     if not persons:
-        return
+        return 0
     setup = setup or _load_setup()
     pushable = []  # attnames that may flow to persons still holding the old value
     for switch, fields in INHERITED_ALWAYS.items():
@@ -535,11 +556,10 @@ def push_company_to_persons(company, old, changed: set, *, setup=None) -> None:
             pushable += [attname(Contact, f) for f in fields]
     if setup.inherit_communication_details:
         pushable += list(COMMUNICATION_FIELDS)
-    address_changed = setup.inherit_address_details and bool(changed & set(ADDRESS_FIELDS))
-    if not pushable and not address_changed and "name" not in changed:
-        return
     updated, fields = [], set()
     for person in persons:
+        company, old, changed = changes[person.company_id]
+        address_changed = setup.inherit_address_details and bool(changed & set(ADDRESS_FIELDS))
         touched = set()
         if "name" in changed and person.company_name != company.name:
             person.company_name = company.name
@@ -554,9 +574,11 @@ def push_company_to_persons(company, old, changed: set, *, setup=None) -> None:
                     setattr(person, f, getattr(company, f))
                     touched.add(f)
         if touched:
+            person._change_reason = f"Inherited from company {company.no}"
             updated.append(person)
             fields |= touched
-    write_many(Contact, updated, fields, f"Inherited from company {company.no}")
+    write_many(Contact, updated, fields, "Inherited from company")
+    return len(updated)
 
 
 def rename_primary_contact(person) -> None:
