@@ -135,6 +135,18 @@ def test_link_search_as_you_type_returns_the_results_fragment(sales, fabrikam, n
     assert "Northwind Traders" in content
 
 
+def test_link_search_pages_through_many_partners_keeping_the_search_and_the_results_target(sales, fabrikam):
+    for n in range(12):
+        unlinked(factories.CustomerFactory, no=f"C{n:05d}", name=f"Northwind Branch {n:02d}")
+    first = sales.get(f"/contacts/{fabrikam.pk}/link/customer/", {"q": "branch"}).content.decode()
+    assert first.count("Northwind Branch") == 10
+    assert 'href="?q=branch&amp;page=2"' in first
+    assert re.search(r'<div hx-target="#link-results" hx-swap="outerHTML">\s*<nav class="pagination"', first)
+    second = sales.get(f"/contacts/{fabrikam.pk}/link/customer/", {"q": "branch", "page": 2},
+                       headers={**HX, "HX-Target": "link-results"}).content.decode()
+    assert second.count("Northwind Branch") == 2 and "Northwind Branch 11" in second
+
+
 def test_link_preview_shows_the_differing_fields_side_by_side_contact_wins_by_default(sales, fabrikam, northwind):
     response = sales.get(f"/contacts/{fabrikam.pk}/link/customer/", {"partner": northwind.pk},
                          headers={**HX, "HX-Target": "link-preview"})
