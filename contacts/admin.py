@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from crm import csv_io
-from crm.admin import SingletonAdmin
+from crm.admin import CsvImportLinkAdmin, SingletonAdmin
 
 from . import csv_specs  # noqa: F401 - registers the CSV columns
 
@@ -56,14 +56,15 @@ class ContactBusinessRelationInline(admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(CsvImportLinkAdmin, SimpleHistoryAdmin):
+    csv_import_kind = "contact"
     list_display = ("no", "name", "type", "company_name", "city", "country_code", "phone_no", "email",
                     "contact_business_relation", "salesperson")
     list_filter = ("type", "contact_business_relation", "salesperson", "territory", "country_code",
                    "privacy_blocked")
     list_select_related = ("salesperson",)
     search_fields = ("no", "name", "search_name", "company_name", "email", "phone_no", "city")
-    actions = [csv_io.export_as_csv]  # bulk: CSV export (import: the contact list's "Import CSV")
+    actions = [csv_io.export_as_csv]  # bulk: CSV export; "Import CSV" button → the import page
     list_per_page = 50
     autocomplete_fields = ("company", "territory", "salesperson")
     readonly_fields = ("contact_business_relation", "created_at", "updated_at")

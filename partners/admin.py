@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from crm import csv_io
-from crm.admin import SingletonAdmin
+from crm.admin import CsvImportLinkAdmin, SingletonAdmin
 
 from . import csv_specs  # noqa: F401 - registers the CSV columns
 
@@ -49,18 +49,19 @@ class SalespersonPurchaserAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
 
 
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(CsvImportLinkAdmin, SimpleHistoryAdmin):
     search_fields = ("no", "name", "search_name", "city", "email", "phone_no")
     list_filter = ("country_code", "territory", "currency_code")
     list_select_related = ("territory",)
     list_per_page = 50
     autocomplete_fields = ("territory",)
     readonly_fields = ("created_at", "updated_at")
-    actions = [csv_io.export_as_csv]  # bulk: CSV export (import: the list screens' "Import CSV")
+    actions = [csv_io.export_as_csv]  # bulk: CSV export; "Import CSV" button → the import page
 
 
 @admin.register(Customer)
 class CustomerAdmin(PartnerAdmin):
+    csv_import_kind = "customer"
     list_display = ("no", "name", "city", "country_code", "phone_no", "email", "salesperson", "blocked")
     list_filter = ("contact_type", "blocked", "salesperson", *PartnerAdmin.list_filter)
     list_select_related = ("territory", "salesperson")
@@ -79,6 +80,7 @@ class CustomerAdmin(PartnerAdmin):
 
 @admin.register(Vendor)
 class VendorAdmin(PartnerAdmin):
+    csv_import_kind = "vendor"
     list_display = ("no", "name", "city", "country_code", "phone_no", "email", "purchaser", "blocked")
     list_filter = ("blocked", "purchaser", *PartnerAdmin.list_filter)
     list_select_related = ("territory", "purchaser")
@@ -96,6 +98,7 @@ class VendorAdmin(PartnerAdmin):
 
 @admin.register(BankAccount)
 class BankAccountAdmin(PartnerAdmin):
+    csv_import_kind = "bank_account"
     list_display = ("no", "name", "bank_account_no", "iban", "swift_code", "currency_code", "our_contact")
     search_fields = (*PartnerAdmin.search_fields, "iban", "bank_account_no", "swift_code")
     list_select_related = ("territory", "our_contact")
