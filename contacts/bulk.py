@@ -9,6 +9,7 @@ that already has a contact is skipped).
 """
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -189,10 +190,16 @@ def _create_batch(kind, partners, setup, *, dry_run, refused=None):
         persons[index] = person_contact_for_company(companies[index], text, setup, summary)
         persons[index].no = person_numbers[index]
     Contact.objects.bulk_create(persons.values())
-    links = [sync.relation_row(company, partner, setup, kind, primary_contact=persons.get(index))
-             for index, (partner, company) in enumerate(zip(partners, companies, strict=True))]
-    insert_rows(ContactBusinessRelation, ["contact_id", "business_relation_id", "link_to_table", "customer_id",
-                                          "vendor_id", "bank_account_id", "primary_contact_id"], links)
+    # The values of sync.relation_row(company, partner, setup, kind, primary_contact=person), as tuples.
+    link_columns = ["contact_id", "business_relation_id", "link_to_table", "customer_id", "vendor_id",
+                    "bank_account_id", "primary_contact_id"]
+    partner_slot = link_columns.index(f"{kind}_id")
+    links = []
+    for index, (partner, company) in enumerate(zip(partners, companies, strict=True)):
+        row = [company.pk, code.pk, kind, None, None, None, persons[index].pk if index in persons else None]
+        row[partner_slot] = partner.pk
+        links.append(row)
+    insert_values(ContactBusinessRelation, link_columns, links)
     _insert_history(kind, [c.pk for c in companies], [p.pk for p in persons.values()])
     # As the per-row path does: the partner's contact text shows the person's name exactly (rarely
     # differs: surrounding spaces, or longer than a name), written without signals, with history.
@@ -238,19 +245,34 @@ def _insert_history(kind, company_ids, person_ids):
 
 
 def insert_rows(model, attnames, objs, *, rows_per_statement: int = 400):
-    """INSERT many rows of plain values (ints, text, NULL) as multi-row INSERTs: no model machinery per row.
+    """INSERT many rows of plain values (ints, text, NULL) read from ``objs``' attributes ``attnames``.
 
     For narrow rows without dates, booleans or defaults to compute (link rows, index rows); the
     objects' primary keys are not read back.
     """
-    if not objs:
+    getter = attrgetter(*attnames) if len(attnames) > 1 else (lambda obj: (getattr(obj, attnames[0]),))
+    insert_values(model, attnames, [getter(obj) for obj in objs], rows_per_statement=rows_per_statement)
+
+
+def insert_values(model, attnames, rows, *, rows_per_statement: int = 400):
+    """INSERT ``rows`` (tuples of plain values in ``attnames`` order): no model machinery per row.
+
+    On PostgreSQL one ``COPY … FROM STDIN`` (psycopg 3), elsewhere multi-row INSERTs.
+    """
+    if not rows:
         return
     quote = connection.ops.quote_name
     columns = [model._meta.get_field(a).column for a in attnames]
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES "
-    row_sql = f"({', '.join(['%s'] * len(columns))})"
+    table = quote(model._meta.db_table)
+    column_list = ", ".join(map(quote, columns))
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), rows_per_statement):
-            chunk = objs[start:start + rows_per_statement]
-            cursor.execute(head + ", ".join([row_sql] * len(chunk)),
-                           [getattr(obj, a) for obj in chunk for a in attnames])
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        head = f"INSERT INTO {table} ({column_list}) VALUES "
+        row_sql = f"({', '.join(['%s'] * len(columns))})"
+        for start in range(0, len(rows), rows_per_statement):
+            chunk = rows[start:start + rows_per_statement]
+            cursor.execute(head + ", ".join([row_sql] * len(chunk)), [value for row in chunk for value in row])

@@ -11,6 +11,8 @@ Follows Marketing Setup (reference §7.3, improved per DESIGN §9):
   reported again.
 """
 
+from collections import namedtuple
+
 from django.db import transaction
 from django.db.models import Q
 
@@ -20,16 +22,24 @@ from contacts.models import Contact, ContactDuplicate, DuplicateSearchString, Ma
 
 LOOKUP_CHUNK = 500
 
+# An index row as read back for scoring: a plain tuple (no model instance per row).
+IndexRow = namedtuple("IndexRow", ["contact_id", "name", "vat", "email", "phone", "mobile_phone"])
+
+
+def index_values(contact: Contact) -> IndexRow:
+    """A contact's normalized keys, as the index row stores them (a plain tuple)."""
+    return IndexRow(
+        contact.pk,
+        _normalize_name(contact.name)[:100],
+        normalize_vat(contact.vat_registration_no)[:20],
+        normalize_email(contact.email)[:80],
+        normalize_phone(contact.phone_no, contact.country_code)[:30],
+        normalize_phone(contact.mobile_phone_no, contact.country_code)[:30],
+    )
+
 
 def search_string_for(contact: Contact) -> DuplicateSearchString:
-    return DuplicateSearchString(
-        contact_id=contact.pk,
-        name=_normalize_name(contact.name)[:100],
-        vat=normalize_vat(contact.vat_registration_no)[:20],
-        email=normalize_email(contact.email)[:80],
-        phone=normalize_phone(contact.phone_no, contact.country_code)[:30],
-        mobile_phone=normalize_phone(contact.mobile_phone_no, contact.country_code)[:30],
-    )
+    return DuplicateSearchString(**index_values(contact)._asdict())
 
 
 def keys_of(row: DuplicateSearchString) -> MatchKeys:
@@ -41,11 +51,12 @@ def _same_keys(a: DuplicateSearchString, b: DuplicateSearchString) -> bool:
     return all(getattr(a, f) == getattr(b, f) for f in ("name", "vat", "email", "phone", "mobile_phone"))
 
 
-def _rows_sharing_keys(rows: list[DuplicateSearchString]):
+def _rows_sharing_keys(rows: list[DuplicateSearchString], *, skip=frozenset()):
     """Index rows of other contacts that share a normalized key with one of ``rows``.
 
     One indexed lookup per key column (not one OR over all of them), so that every database uses
-    its index even when its statistics have not caught up with a bulk insert.
+    its index even when its statistics have not caught up with a bulk insert. Rows of the contacts
+    in ``skip`` are left out (the caller has them in memory already).
     """
     found = {}
     for start in range(0, len(rows), LOOKUP_CHUNK):
@@ -60,8 +71,10 @@ def _rows_sharing_keys(rows: list[DuplicateSearchString]):
         }
         for column, values in wanted.items():
             if values:
-                for row in DuplicateSearchString.objects.filter(**{f"{column}__in": values}):
-                    found[row.contact_id] = row
+                for values_row in (DuplicateSearchString.objects.filter(**{f"{column}__in": values})
+                                   .values_list(*IndexRow._fields)):
+                    if values_row[0] not in skip:
+                        found[values_row[0]] = IndexRow._make(values_row)
     return found
 
 
@@ -105,19 +118,20 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
     companies = [c for c in contacts if c.is_company]
     rows = []
     for index, contact in enumerate(companies):
-        row = search_string_for(contact)
+        row = index_values(contact)
         if row.contact_id is None:
-            row.contact_id = -(index + 1)
+            row = row._replace(contact_id=-(index + 1))
         rows.append(row)
     if not dry_run:
-        from contacts.bulk import insert_rows
+        from contacts.bulk import insert_values
 
-        insert_rows(DuplicateSearchString, ["contact_id", "name", "vat", "email", "phone", "mobile_phone"], rows)
+        insert_values(DuplicateSearchString, IndexRow._fields, rows)
     if not setup.autosearch_for_duplicates:
         return []
-    others = _rows_sharing_keys(rows)
-    if dry_run:  # the batch is not in the table yet: compare it with itself too
-        others.update({row.contact_id: row for row in rows})
+    # The batch itself is compared from memory (in dry-run it is not in the table; otherwise every
+    # row would only find itself again): the same rows a lookup would return, without reading them.
+    others = _rows_sharing_keys(rows, skip={row.contact_id for row in rows})
+    others.update({row.contact_id: row for row in rows})
     pairs = _score_pairs(rows, others.values(), setup.search_hit_pct)
     if not dry_run:
         _store_pairs(pairs)

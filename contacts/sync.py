@@ -27,6 +27,7 @@ run inside ``transaction.atomic()``, and these receivers run inside that block.
 
 from __future__ import annotations
 
+import functools
 import contextvars
 from copy import copy
 from contextlib import contextmanager
@@ -93,6 +94,7 @@ def partner_to_contact_map(kind: str) -> dict[str, str]:
     return {partner_field: contact_field for contact_field, partner_field in BOTH_WAYS[kind].items()}
 
 
+@functools.cache  # model metadata does not change at run time; called per field per row in bulk work
 def attname(model, field_name: str) -> str:
     """The attribute holding a field's value: ``territory_id`` for a foreign key, else the name itself."""
     return model._meta.get_field(field_name).attname
