@@ -339,48 +339,40 @@ def _contact_panel_response(request, contact, **forms):
     return render(request, "documents/contact_panels.html#interactions-panel", context)
 
 
-@require_POST
-def contact_record_interaction(request, contact_pk):
+def _contact_panel_action(request, contact_pk, form_class, form_name, action, *, done, failed):
+    """A form of the contact card's interactions panel: form → one service call → the panel (htmx) or the card."""
     if not request.user.has_perm("contacts.add_interactionlogentry"):
         raise PermissionDenied
     contact = get_object_or_404(Contact, pk=contact_pk)
-    form = InteractionForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.record_interaction(contact, user=request.user, **form.cleaned_data)
+            action(contact, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, _message(exc))
         else:
-            messages.success(request, f"Interaction recorded for contact {contact}.")
+            messages.success(request, done(contact))
             if request.htmx:
                 return _contact_panel_response(request, contact)
             return redirect(_contact_url(contact) + "#interactions")
     if request.htmx:
-        return _contact_panel_response(request, contact, interaction_form=form)
-    messages.error(request, "The interaction was not recorded: " + _form_errors(form))
+        return _contact_panel_response(request, contact, **{form_name: form})
+    messages.error(request, failed + _form_errors(form))
     return redirect(_contact_url(contact) + "#interactions")
+
+
+@require_POST
+def contact_record_interaction(request, contact_pk):
+    return _contact_panel_action(request, contact_pk, InteractionForm, "interaction_form", services.record_interaction,
+                                 done=lambda contact: f"Interaction recorded for contact {contact}.",
+                                 failed="The interaction was not recorded: ")
 
 
 @require_POST
 def contact_send_email(request, contact_pk):
-    if not request.user.has_perm("contacts.add_interactionlogentry"):
-        raise PermissionDenied
-    contact = get_object_or_404(Contact, pk=contact_pk)
-    form = ContactEmailForm(request.POST)
-    if form.is_valid():
-        try:
-            services.send_email_to_contact(contact, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, _message(exc))
-        else:
-            messages.success(request, f"E-mail sent to {contact.email}.")
-            if request.htmx:
-                return _contact_panel_response(request, contact)
-            return redirect(_contact_url(contact) + "#interactions")
-    if request.htmx:
-        return _contact_panel_response(request, contact, email_form=form)
-    messages.error(request, "The e-mail was not sent: " + _form_errors(form))
-    return redirect(_contact_url(contact) + "#interactions")
+    return _contact_panel_action(request, contact_pk, ContactEmailForm, "email_form", services.send_email_to_contact,
+                                 done=lambda contact: f"E-mail sent to {contact.email}.",
+                                 failed="The e-mail was not sent: ")
 
 
 def _form_errors(form) -> str:
