@@ -17,8 +17,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from contacts import queries, services
-from contacts.forms import LinkChoiceForm, PartnerSearchForm
+from contacts.forms import PartnerSearchForm
 from contacts.selectors import change_history
+from contacts.views import confirm_link
 from crm.concurrency import StaleEdit, save_if_unchanged
 from crm.forms import disable_all
 from crm.pagination import paginate
@@ -234,21 +235,13 @@ def partner_link(request, kind, pk):
         if contact is None:
             errors = ["Choose a contact to link with."]
         else:
-            choice = LinkChoiceForm(request.POST, fields=queries.link_fields(kind))
-            if choice.is_valid():
-                try:
-                    link = services.link_contact(contact, partner, master=choice.cleaned_data["master"],
-                                                 fields=choice.choices())
-                except ValidationError as exc:
-                    errors = [str(m) for m in exc.messages]
-                else:
-                    messages.success(request, f"{info.label} {partner.no} is now linked with contact "
-                                              f"{link.contact.no} {link.contact.name}.")
-                    if request.htmx:
-                        return HttpResponseClientRedirect(partner.get_absolute_url())
-                    return redirect(partner)
-            else:
-                errors = [e for errs in choice.errors.values() for e in errs]
+            link, errors = confirm_link(request.POST, contact, partner, kind)
+            if link is not None:
+                messages.success(request, f"{info.label} {partner.no} is now linked with contact "
+                                          f"{link.contact.no} {link.contact.name}.")
+                if request.htmx:
+                    return HttpResponseClientRedirect(partner.get_absolute_url())
+                return redirect(partner)
     all_wins = data.get("all") if data.get("all") in ("contact", "partner") else "contact"
     preview = queries.link_preview_rows(contact, partner, default=all_wins) if contact else None
     results = None

@@ -35,6 +35,21 @@ def validation_messages(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
+def confirm_link(data, contact, partner, kind):
+    """The confirm step of both link dialogs: the per-field choice → ``services.link_contact``.
+
+    Returns ``(link, [])``, or ``(None, messages)`` for a bad choice or a refusal of the service.
+    """
+    choice = LinkChoiceForm(data, fields=queries.link_fields(kind))
+    if not choice.is_valid():
+        return None, [e for errs in choice.errors.values() for e in errs]
+    try:
+        link = services.link_contact(contact, partner, master=choice.cleaned_data["master"], fields=choice.choices())
+    except ValidationError as exc:
+        return None, validation_messages(exc)
+    return link, []
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 @require("contacts.view_contact")
@@ -212,20 +227,13 @@ def contact_link(request, pk, kind):
         if partner is None:
             errors = [f"Choose a {label.lower()} to link with."]
         else:
-            choice = LinkChoiceForm(request.POST, fields=queries.link_fields(kind))
-            if choice.is_valid():
-                try:
-                    services.link_contact(contact, partner, master=choice.cleaned_data["master"], fields=choice.choices())
-                except ValidationError as exc:
-                    errors = validation_messages(exc)
-                else:
-                    messages.success(request, f"Contact {contact.no} is now linked with {label.lower()} "
-                                              f"{partner.no} {partner.name}.")
-                    if request.htmx:
-                        return HttpResponseClientRedirect(contact.get_absolute_url())
-                    return redirect(contact)
-            else:
-                errors = [e for errs in choice.errors.values() for e in errs]
+            link, errors = confirm_link(request.POST, contact, partner, kind)
+            if link is not None:
+                messages.success(request, f"Contact {contact.no} is now linked with {label.lower()} "
+                                          f"{partner.no} {partner.name}.")
+                if request.htmx:
+                    return HttpResponseClientRedirect(contact.get_absolute_url())
+                return redirect(contact)
     all_wins = data.get("all") if data.get("all") in ("contact", "partner") else "contact"
     preview = queries.link_preview_rows(contact, partner, default=all_wins) if partner else None
     results = None
