@@ -23,7 +23,7 @@ def main():
     from django.core.management import CommandError, call_command
     from django.db import transaction
 
-    from contacts.bulk import insert_rows
+    from crm.bulk_insert import insert_rows
     from contacts.models import Contact, ContactBusinessRelation
     from partners.models import Customer
 

@@ -9,15 +9,17 @@ that already has a contact is skipped).
 """
 
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from contacts import duplicates, sync
-from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
+from crm.bulk_insert import PlannerStatistics, insert_objects, insert_values
+from contacts.models import (BusinessRelationSummary, Contact, ContactBusinessRelation, DuplicateSearchString,
+                             MarketingSetup)
 from contacts.sync import PARTNER_MODELS
 from partners.numbering import next_numbers
 
@@ -129,20 +131,27 @@ def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = F
         raise ValueError(f"Unknown partner kind {kind!r}")
     setup = require_setup(kind)
     summary = CreateSummary(kind=kind, dry_run=dry_run)
-    summary.selected = filter_partners(kind, **filters).count()
-    pending = partners_without_contact(kind, **filters).order_by("pk")
-    summary.skipped = summary.selected - pending.count()
+    # Page through the selected partners by primary key and keep those without a contact: every page
+    # is one short index range, however many partners earlier runs have linked already.
+    has_contact = Exists(ContactBusinessRelation.objects.filter(**{kind: OuterRef("pk")}))
+    partners = filter_partners(kind, **filters).order_by("pk").annotate(has_contact=has_contact)
+    statistics = PlannerStatistics(Contact, ContactBusinessRelation, DuplicateSearchString)
     last_pk = 0
     while True:
         with transaction.atomic():
-            batch = list(pending.filter(pk__gt=last_pk)[:batch_size])
-            if not batch:
+            page = list(partners.filter(pk__gt=last_pk)[:batch_size])
+            if not page:
                 break
-            last_pk = batch[-1].pk
-            created, persons, pairs = _create_batch(kind, batch, setup, dry_run=dry_run, refused=summary.refused)
+            last_pk = page[-1].pk
+            batch = [partner for partner in page if not partner.has_contact]
+            created, persons, pairs = (_create_batch(kind, batch, setup, dry_run=dry_run, refused=summary.refused)
+                                       if batch else (0, 0, []))
+        summary.selected += len(page)
+        summary.skipped += len(page) - len(batch)
         summary.created += created
         summary.persons += persons
         summary.duplicates += len(pairs)
+        statistics.grew(0 if dry_run else created)
         if progress:
             progress(len(batch))
     return summary
@@ -184,12 +193,12 @@ def _create_batch(kind, partners, setup, *, dry_run, refused=None):
         company.no = next(numbers)
         if index in person_texts:
             person_numbers[index] = next(numbers)
-    Contact.objects.bulk_create(companies)
+    company_rows = insert_objects(Contact, companies)
     persons = {}
     for index, text in person_texts.items():  # built once the company has its primary key, as per row
         persons[index] = person_contact_for_company(companies[index], text, setup, summary)
         persons[index].no = person_numbers[index]
-    Contact.objects.bulk_create(persons.values())
+    person_rows = insert_objects(Contact, persons.values())
     # The values of sync.relation_row(company, partner, setup, kind, primary_contact=person), as tuples.
     link_columns = ["contact_id", "business_relation_id", "link_to_table", "customer_id", "vendor_id",
                     "bank_account_id", "primary_contact_id"]
@@ -200,7 +209,11 @@ def _create_batch(kind, partners, setup, *, dry_run, refused=None):
         row[partner_slot] = partner.pk
         links.append(row)
     insert_values(ContactBusinessRelation, link_columns, links)
-    _insert_history(kind, [c.pk for c in companies], [p.pk for p in persons.values()])
+    # The per-row path records each new contact as inserted, before any link: no business relation yet.
+    reason = f"Created from {sync.KIND_LABELS[kind]} "
+    _insert_history([*company_rows, *person_rows],
+                    [reason + partner.no for partner in partners] + [None] * len(person_rows),
+                    contact_business_relation=BusinessRelationSummary.NONE)
     # As the per-row path does: the partner's contact text shows the person's name exactly (rarely
     # differs: surrounding spaces, or longer than a name), written without signals, with history.
     for index, person in persons.items():
@@ -210,69 +223,18 @@ def _create_batch(kind, partners, setup, *, dry_run, refused=None):
     return len(companies), len(persons), pairs
 
 
-def _insert_history(kind, company_ids, person_ids):
+def _insert_history(rows, reasons, **recorded):
     """The change-history rows the per-row saves write ("Created from customer C00010" for a company),
-    copied by the database from the rows just inserted: INSERT … SELECT, no Python per row."""
+    made from the contact rows just written (``insert_objects``' result), their reasons, and the
+    values in ``recorded`` (attname → value) where the history shows another value than the row."""
     history = Contact.history.model
-    columns = [history._meta.get_field(f.attname).column for f in history.tracked_fields]
-    source = [Contact._meta.get_field(f.name).column for f in history.tracked_fields]
-    quote = connection.ops.quote_name
-    target = ", ".join(map(quote, [*columns, "history_date", "history_change_reason", "history_type",
-                                   "history_user_id"]))
-    selected = ", ".join(f"t.{quote(c)}" for c in source)
-    partner_model = PARTNER_MODELS[kind]
-    link_table = ContactBusinessRelation._meta.db_table
-    partner_column = ContactBusinessRelation._meta.get_field(kind).column
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        for start in range(0, len(company_ids), 900):
-            ids = company_ids[start:start + 900]
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
-                f"SELECT {selected}, %s, %s || p.{quote('no')}, '+', NULL "
-                f"FROM {quote(Contact._meta.db_table)} t "
-                f"JOIN {quote(link_table)} r ON r.{quote('contact_id')} = t.{quote('id')} "
-                f"JOIN {quote(partner_model._meta.db_table)} p ON p.{quote('id')} = r.{quote(partner_column)} "
-                f"WHERE t.{quote('id')} IN ({', '.join(['%s'] * len(ids))})",
-                [now, f"Created from {sync.KIND_LABELS[kind]} ", *ids])
-        for start in range(0, len(person_ids), 900):
-            ids = person_ids[start:start + 900]
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
-                f"SELECT {selected}, %s, NULL, '+', NULL FROM {quote(Contact._meta.db_table)} t "
-                f"WHERE t.{quote('id')} IN ({', '.join(['%s'] * len(ids))})",
-                [now, *ids])
-
-
-def insert_rows(model, attnames, objs, *, rows_per_statement: int = 400):
-    """INSERT many rows of plain values (ints, text, NULL) read from ``objs``' attributes ``attnames``.
-
-    For narrow rows without dates, booleans or defaults to compute (link rows, index rows); the
-    objects' primary keys are not read back.
-    """
-    getter = attrgetter(*attnames) if len(attnames) > 1 else (lambda obj: (getattr(obj, attnames[0]),))
-    insert_values(model, attnames, [getter(obj) for obj in objs], rows_per_statement=rows_per_statement)
-
-
-def insert_values(model, attnames, rows, *, rows_per_statement: int = 400):
-    """INSERT ``rows`` (tuples of plain values in ``attnames`` order): no model machinery per row.
-
-    On PostgreSQL one ``COPY … FROM STDIN`` (psycopg 3), elsewhere multi-row INSERTs.
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = [model._meta.get_field(a).column for a in attnames]
-    table = quote(model._meta.db_table)
-    column_list = ", ".join(map(quote, columns))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        head = f"INSERT INTO {table} ({column_list}) VALUES "
-        row_sql = f"({', '.join(['%s'] * len(columns))})"
-        for start in range(0, len(rows), rows_per_statement):
-            chunk = rows[start:start + rows_per_statement]
-            cursor.execute(head + ", ".join([row_sql] * len(chunk)), [value for row in chunk for value in row])
+    positions = {f.attname: i for i, f in enumerate(Contact._meta.concrete_fields)}
+    tracked = [positions[f.attname] for f in history.tracked_fields]
+    for attname, value in recorded.items():
+        at = positions[attname]
+        rows = [(*row[:at], value, *row[at + 1:]) for row in rows]
+    now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
+    columns = [*(f.attname for f in history.tracked_fields), "history_date", "history_change_reason",
+               "history_type", "history_user_id"]
+    insert_values(history, columns, [(*(row[i] for i in tracked), now, reason, "+", None)
+                                     for row, reason in zip(rows, reasons, strict=True)])

@@ -19,6 +19,7 @@ from django.db.models import Q
 from contacts.matching import MatchKeys, normalize_email, normalize_phone, normalize_vat, score
 from contacts.matching import normalize_name as _normalize_name
 from contacts.models import Contact, ContactDuplicate, DuplicateSearchString, MarketingSetup
+from crm.bulk_insert import insert_values
 
 LOOKUP_CHUNK = 500
 
@@ -71,8 +72,9 @@ def _rows_sharing_keys(rows: list[DuplicateSearchString], *, skip=frozenset()):
         }
         for column, values in wanted.items():
             if values:
+                # "not blank" as the partial index on the column says, so that the index is used.
                 for values_row in (DuplicateSearchString.objects.filter(**{f"{column}__in": values})
-                                   .values_list(*IndexRow._fields)):
+                                   .exclude(**{column: ""}).values_list(*IndexRow._fields)):
                     if values_row[0] not in skip:
                         found[values_row[0]] = IndexRow._make(values_row)
     return found
@@ -123,8 +125,6 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
             row = row._replace(contact_id=-(index + 1))
         rows.append(row)
     if not dry_run:
-        from contacts.bulk import insert_values
-
         insert_values(DuplicateSearchString, IndexRow._fields, rows)
     if not setup.autosearch_for_duplicates:
         return []

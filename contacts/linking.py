@@ -15,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from contacts import consistency
-from contacts.bulk import KIND_LABELS, SETUP_CODE_FIELDS, insert_rows
+from contacts.bulk import KIND_LABELS, SETUP_CODE_FIELDS
 from contacts.matching import DEFAULT_LINK_SCORE, MATCH_FIELDS, MatchKeys, find_candidates, resolve_one_to_one
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
 from contacts.summary import refresh_relation_summaries
 from contacts.sync import PARTNER_MODELS
+from crm.bulk_insert import insert_rows
 from partners.models import ContactType
 
 REPORT_MIN_SCORE = 50

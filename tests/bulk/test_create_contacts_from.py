@@ -211,6 +211,8 @@ def test_same_state_as_the_per_row_path(setup_after, kind, django_capture_on_com
                 company.persons.count(), company.history.count(),
                 [h.history_change_reason.replace(partner.no, "<no>") for h in company.history.all()],
                 [(h.history_type, h.history_change_reason) for h in person.history.all()] if person else None,
+                [{f: getattr(h, f) for f in fields} for h in company.history.all()],
+                [{f: getattr(h, f) for f in fields} for h in person.history.all()] if person else None,
                 DuplicateSearchString.objects.filter(contact=company).exists())
 
     for by_row, by_bulk in zip(row_partners, bulk_partners, strict=True):

@@ -1,0 +1,63 @@
+"""crm.bulk_insert: rows written without bulk_create's per-value machinery, same stored values."""
+
+import pytest
+from django.db import transaction
+
+from contacts.models import Contact
+from crm.bulk_insert import insert_objects
+from partners.models import ContactType
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SKIP = {"id", "no", "created_at", "updated_at"}
+
+
+def new_contacts(prefix, salesperson):
+    return [Contact(no=f"{prefix}{i}", name=f"Firm {i}", company_name=f"Firm {i}", email=f"a{i}@firm.example",
+                    salesperson=salesperson, minor=bool(i % 2), privacy_blocked=bool(i % 2), version=1,
+                    type=ContactType.COMPANY) for i in range(3)]
+
+
+def stored(pks):
+    return [{f.attname: getattr(c, f.attname) for f in Contact._meta.concrete_fields if f.attname not in SKIP}
+            for c in Contact.objects.filter(pk__in=pks).order_by("pk")]
+
+
+def test_stores_the_same_values_as_bulk_create_and_gives_primary_keys_and_timestamps():
+    salesperson = factories.SalespersonFactory()
+    by_bulk_create = Contact.objects.bulk_create(new_contacts("B", salesperson))
+    objs = new_contacts("I", salesperson)
+
+    with transaction.atomic():
+        rows = insert_objects(Contact, objs)
+
+    assert all(obj.pk for obj in objs) and len({obj.pk for obj in objs}) == 3
+    assert not any(obj._state.adding for obj in objs)
+    assert stored([o.pk for o in objs]) == stored([o.pk for o in by_bulk_create])
+    for obj in Contact.objects.filter(pk__in=[o.pk for o in objs]):
+        assert obj.created_at is not None and obj.updated_at is not None
+    pk_at = [f.attname for f in Contact._meta.concrete_fields].index("id")
+    assert [row[pk_at] for row in rows] == [obj.pk for obj in objs]
+
+
+def test_rows_saved_afterwards_get_fresh_primary_keys():
+    with transaction.atomic():
+        insert_objects(Contact, new_contacts("I", None))
+    later = Contact.objects.create(no="LATER", name="Later Ltd")
+    assert later.pk > max(Contact.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+    assert Contact.objects.count() == 4
+
+
+def test_a_failed_transaction_leaves_no_rows():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        insert_objects(Contact, new_contacts("I", None))
+        raise RuntimeError("interrupted")
+    assert not Contact.objects.exists()
+    Contact.objects.create(no="NEXT", name="Next Ltd")  # the sequence has moved on or back, never clashes
+    assert Contact.objects.count() == 1
+
+
+def test_nothing_to_insert_writes_nothing():
+    assert insert_objects(Contact, []) == []
+    assert not Contact.objects.exists()
