@@ -53,7 +53,11 @@ def next_numbers(series: NoSeries, count: int = 1, *, model=None) -> list[str]:
                     )
                 batch.append(current)
             if model is not None:
-                taken = set(model._default_manager.filter(no__in=batch).values_list("no", flat=True))
+                # The numbers of a block sit side by side in the index: read that one range (a few
+                # numbers typed by hand may lie in it too) instead of sending every number.
+                wanted = set(batch)
+                used = model._default_manager.filter(no__range=(min(batch), max(batch))).values_list("no", flat=True)
+                taken = {no for no in used.iterator() if no in wanted}
                 batch = [no for no in batch if no not in taken]
             numbers.extend(batch)
         NoSeries.objects.filter(pk=locked.pk).update(last_no_used=current)

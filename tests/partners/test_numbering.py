@@ -48,6 +48,14 @@ def test_numbers_already_used_by_hand_are_skipped():
 
 
 @pytest.mark.django_db
+def test_a_block_of_numbers_skips_those_used_by_hand_inside_it_and_ignores_others_in_the_range():
+    series = NoSeriesFactory(code="CUST", starting_no="C00001")
+    for no in ("C00002", "C00004", "C00003X", "C00005-OLD"):  # the last two sort inside the block
+        CustomerFactory(no=no)
+    assert next_numbers(series, 4, model=Customer) == ["C00001", "C00003", "C00005", "C00006"]
+
+
+@pytest.mark.django_db
 def test_blank_customer_number_takes_the_next_number_of_partner_setup(numbered_partners):
     customer = Customer.objects.create(name="Fabrikam")
     assert customer.no == "C00001"
