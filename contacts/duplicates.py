@@ -13,7 +13,7 @@ Follows Marketing Setup (reference §7.3, improved per DESIGN §9):
 
 from collections import namedtuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from contacts.matching import MatchKeys, normalize_email, normalize_phone, normalize_vat, score
@@ -70,14 +70,32 @@ def _rows_sharing_keys(rows: list[DuplicateSearchString], *, skip=frozenset()):
             "phone": phones,
             "mobile_phone": phones,
         }
-        for column, values in wanted.items():
-            if values:
-                # "not blank" as the partial index on the column says, so that the index is used.
-                for values_row in (DuplicateSearchString.objects.filter(**{f"{column}__in": values})
-                                   .exclude(**{column: ""}).values_list(*IndexRow._fields)):
-                    if values_row[0] not in skip:
-                        found[values_row[0]] = IndexRow._make(values_row)
+        for values_row in _index_rows_with({column: values for column, values in wanted.items() if values}):
+            if values_row[0] not in skip:
+                found[values_row[0]] = IndexRow._make(values_row)
     return found
+
+
+def _index_rows_with(wanted: dict) -> list[tuple]:
+    """The index rows (``IndexRow`` values) whose ``column`` holds one of its ``values`` ({column: values}).
+
+    Each column is looked up on its own, "not blank" as its partial index says, so that the index is
+    used. On PostgreSQL one statement with each value list sent as one array: the ORM would send
+    every value as a parameter of its own, and quoting thousands of them costs more than the lookups.
+    """
+    if not wanted:
+        return []
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        table, columns = quote(DuplicateSearchString._meta.db_table), ", ".join(map(quote, IndexRow._fields))
+        sql = " UNION ALL ".join(f"SELECT {columns} FROM {table} WHERE {quote(column)} = ANY(%s) "
+                                 f"AND {quote(column)} <> ''" for column in wanted)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(values) for values in wanted.values()])
+            return cursor.fetchall()
+    return [values_row for column, values in wanted.items()
+            for values_row in DuplicateSearchString.objects.filter(**{f"{column}__in": values})
+            .exclude(**{column: ""}).values_list(*IndexRow._fields)]
 
 
 def _score_pairs(rows, others, threshold):

@@ -5,9 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from crm.models import SingletonModel
+from crm.models import SingletonModel, history_records
 from crm.validators import validate_country_code, validate_language_code
 from partners.models import (
     BankAccount,
@@ -65,7 +64,7 @@ class Contact(VatParty):
         editable=False, help_text="Derived from the contact's business relations (and its company's).",
     )
 
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         ordering = ["no"]

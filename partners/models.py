@@ -9,9 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from crm.models import SingletonModel, TimestampedModel
+from crm.models import SingletonModel, TimestampedModel, history_records
 from crm.validators import (
     validate_bic,
     validate_country_code,
@@ -237,7 +236,7 @@ class Customer(NumberedPartner, VatParty):
     credit_limit = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
     privacy_blocked = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         ordering = ["no"]
@@ -274,7 +273,7 @@ class Vendor(NumberedPartner, VatParty):
     vat_bus_posting_group = models.CharField("VAT bus. posting group", max_length=20, blank=True)
     privacy_blocked = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         ordering = ["no"]
@@ -305,7 +304,7 @@ class BankAccount(NumberedPartner, Party):
     bank_branch_no = models.CharField("bank branch no.", max_length=20, blank=True)
     bank_acc_posting_group = models.CharField("bank acc. posting group", max_length=20, blank=True)
 
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         ordering = ["no"]
