@@ -6,13 +6,14 @@
 Prints both times and ratio = baseline_time / command_time (target ≥ 0.6). The baseline reads the
 customers' values and bulk_creates plain contacts with them (numbers given, nothing else); the command
 does everything the per-row path does: numbers from the series, link rows, history rows, relation
-summaries, the duplicate index and the duplicate search, in per-batch transactions.
+summaries, the duplicate index and the duplicate search, in per-batch transactions. Both start from
+the same state: empty contact tables (the baseline's rows are truncated, not deleted) and a checkpoint.
 """
 
 import argparse
 from io import StringIO
 
-from _common import bulk_customers, marketing_setup, peak_rss_mb, setup_django, timer
+from _common import bulk_customers, empty_tables, marketing_setup, peak_rss_mb, settle, setup_django, timer
 
 
 def main():
@@ -38,6 +39,7 @@ def main():
 
     fields = list(partner_to_contact_map("customer"))
     attnames = [Customer._meta.get_field(f).attname for f in fields]
+    settle()
     with timer("baseline: raw bulk_create of the same contacts", results), transaction.atomic():
         rows = Customer.objects.order_by("pk").values_list(*attnames)
         Contact.objects.bulk_create(
@@ -45,8 +47,8 @@ def main():
                      **dict(zip(attnames, row, strict=True))) for i, row in enumerate(rows.iterator(2000))),
             batch_size=args.batch_size)
     assert Contact.objects.count() == args.n
-    Contact.objects.all()._raw_delete(Contact.objects.db)
-    Contact.history.model.objects.all()._raw_delete(Contact.objects.db)
+    empty_tables(Contact, Contact.history.model)
+    settle()
 
     with timer("create_contacts_from customers", results):
         out = StringIO()
