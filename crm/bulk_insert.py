@@ -30,6 +30,8 @@ def insert_objects(model, objs) -> list[tuple]:
     objs = list(objs)
     if not objs:
         return []
+    if not connection.in_atomic_block:
+        raise RuntimeError("insert_objects() takes primary keys before it writes: call it inside transaction.atomic().")
     if connection.vendor not in ("postgresql", "sqlite"):
         model._default_manager.bulk_create(objs)
         return [tuple(f.get_db_prep_save(getattr(o, f.attname), connection) for f in model._meta.concrete_fields)

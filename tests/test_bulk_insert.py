@@ -1,10 +1,10 @@
 """crm.bulk_insert: rows written without bulk_create's per-value machinery, same stored values."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from contacts.models import Contact
-from crm.bulk_insert import insert_objects
+from crm.bulk_insert import PlannerStatistics, insert_objects
 from partners.models import ContactType
 from tests import factories
 
@@ -61,3 +61,29 @@ def test_a_failed_transaction_leaves_no_rows():
 def test_nothing_to_insert_writes_nothing():
     assert insert_objects(Contact, []) == []
     assert not Contact.objects.exists()
+
+
+def test_refuses_to_run_outside_a_transaction():
+    with pytest.raises(RuntimeError, match="inside transaction.atomic"):
+        insert_objects(Contact, new_contacts("I", None))
+    assert not Contact.objects.exists()
+
+
+def analyzed(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+def test_planner_statistics_are_refreshed_each_time_the_rows_added_double(on_postgres):
+    table = Contact._meta.db_table
+    statistics = PlannerStatistics(Contact, first_after=10)
+    before = analyzed(table)
+    statistics.grew(6)
+    assert analyzed(table) == before  # not yet: 6 rows added
+    statistics.grew(6)
+    assert analyzed(table) == before + 1  # 12 ≥ 10
+    statistics.grew(6)
+    assert analyzed(table) == before + 1  # 18 < 24
+    statistics.grew(6)
+    assert analyzed(table) == before + 2  # 24 ≥ 24
