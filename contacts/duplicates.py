@@ -19,7 +19,7 @@ from django.db.models import Q
 from contacts.matching import MatchKeys, normalize_email, normalize_phone, normalize_vat, score
 from contacts.matching import normalize_name as _normalize_name
 from contacts.models import Contact, ContactDuplicate, DuplicateSearchString, MarketingSetup
-from crm.bulk_insert import insert_values
+from crm.bulk_insert import analyze, insert_values
 
 LOOKUP_CHUNK = 500
 
@@ -243,6 +243,7 @@ def rebuild_index(*, batch_size=2000, progress=None, setup=None) -> dict:
                 batch = []
         DuplicateSearchString.objects.bulk_create(batch)
         indexed += len(batch)
+        analyze(DuplicateSearchString)  # the lookups below are planned for the full index, not the empty one
         pairs = 0
         if setup.autosearch_for_duplicates:
             last = 0

@@ -135,11 +135,17 @@ class PlannerStatistics:
         self.next_at = first_after
 
     def grew(self, rows: int) -> None:
-        if connection.vendor != "postgresql":
-            return
         self.added += rows
         if self.added >= self.next_at:
-            with connection.cursor() as cursor:
-                for model in self.models:
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            analyze(*self.models)
             self.next_at = 2 * self.added
+
+
+def analyze(*models) -> None:
+    """Refresh PostgreSQL's planner statistics of these models' tables now (after a bulk insert, before
+    the lookups that follow it). Counts the current transaction's own new rows. Elsewhere: nothing."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
