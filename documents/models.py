@@ -235,6 +235,8 @@ class DocumentLine(models.Model):
         "line discount %", max_digits=5, decimal_places=2, default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
     amount = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"), editable=False)
+    # Optimistic concurrency, as on the header: bumped on every save; the line's edit form carries the version.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         abstract = True
@@ -254,9 +256,10 @@ class DocumentLine(models.Model):
             last = type(self)._default_manager.filter(header_id=self.header_id).aggregate(last=Max("line_no"))
             self.line_no = (last["last"] or 0) + 10000
         self.amount = self.compute_amount(self.quantity, self.unit_price, self.line_discount_pct)
+        self.version = (self.version or 0) + 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "amount"}
+            kwargs["update_fields"] = {*update_fields, "amount", "version"}
         super().save(**kwargs)
 
     @classmethod
