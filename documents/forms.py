@@ -17,8 +17,9 @@ def _lookup(model, no: str, label: str):
         raise forms.ValidationError(f"There is no {label} with no. {no}.") from None
 
 
-class VersionedHeaderForm(forms.ModelForm):
-    """Carries the document's ``version`` it was shown with, so a save over someone else's is refused."""
+class VersionedForm(forms.ModelForm):
+    """Carries the ``version`` of the document or line it was shown with, so a save over someone else's is
+    refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -35,7 +36,7 @@ def _changed(record, initial_no: str):
     return record if record is not None and record.no != initial_no else None
 
 
-class SalesHeaderForm(VersionedHeaderForm):
+class SalesHeaderForm(VersionedForm):
     customer_no = forms.CharField(label="Customer no.", max_length=20, required=False)
     contact_no = forms.CharField(label="Contact no.", max_length=20, required=False)
 
@@ -68,7 +69,7 @@ class SalesHeaderForm(VersionedHeaderForm):
                 "contact": _changed(data.pop("contact_no"), self.fields["contact_no"].initial), **data}
 
 
-class PurchaseHeaderForm(VersionedHeaderForm):
+class PurchaseHeaderForm(VersionedForm):
     vendor_no = forms.CharField(label="Vendor no.", max_length=20, required=False)
     contact_no = forms.CharField(label="Contact no.", max_length=20, required=False)
 
@@ -97,12 +98,24 @@ class PurchaseHeaderForm(VersionedHeaderForm):
                 "contact": _changed(data.pop("contact_no"), self.fields["contact_no"].initial), **data}
 
 
-class SalesLineForm(forms.ModelForm):
+class SalesLineForm(VersionedForm):
+    """A line edited in place (carrying its version) or added (a new line has no version to compare)."""
+
     class Meta:
         model = SalesLine
         fields = ["description", "quantity", "unit_price", "line_discount_pct"]
         widgets = {field: forms.NumberInput(attrs={"step": "any", "min": "0"})
                    for field in ("quantity", "unit_price", "line_discount_pct")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["version"]
+
+    def service_kwargs(self) -> dict:
+        """Keyword arguments for ``document_line_update`` (with ``expected_version``) or ``document_line_add``."""
+        data = dict(self.cleaned_data)
+        return self._versioned(data) if "version" in data else data
 
 
 class PurchaseLineForm(SalesLineForm):

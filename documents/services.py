@@ -68,6 +68,34 @@ def _require_version(header, expected_version: int | None) -> None:
                             "the form now shows the current values. Make your changes again and save.")
 
 
+def _lock_open_header(document) -> None:
+    """Lock the document's row for the rest of the transaction and refuse it when it is no longer open.
+
+    Adding lines takes this lock first, so two users adding lines at once number them one after the other
+    (PostgreSQL; SQLite serializes writers anyway). The status is the stored one, not the one shown."""
+    try:
+        document.status = type(document).objects.select_for_update().values_list("status", flat=True).get(
+            pk=document.pk)
+    except type(document).DoesNotExist:
+        raise ValidationError(f"{document} was deleted by someone else: nothing was saved.") from None
+    _require_open(document)
+
+
+def _require_line_version(line, expected_version: int | None) -> None:
+    """Lock the line's row; refuse the change when the line was deleted meanwhile, or (given the version the
+    user's form was shown with) saved by someone else since. The line then continues from the stored version."""
+    current = type(line).objects.select_for_update().filter(pk=line.pk).values(
+        "line_no", "description", "version").first()
+    if current is None:
+        raise StaleDocument(f"Someone else deleted line {line.line_no} of {line.header} while you were editing "
+                            "it. Your changes were not saved.")
+    if expected_version is not None and current["version"] != expected_version:
+        raise StaleDocument(f"Someone else changed line {current['line_no']} ({current['description']}) of "
+                            f"{line.header} while you were editing it. Your changes were not saved: the line now "
+                            "shows the current values. Make your changes again and save.")
+    line.version = current["version"]
+
+
 def _check_document_type(model, document_type: str) -> None:
     if document_type not in model.DocumentType.values:
         choices = ", ".join(model.DocumentType.values)
@@ -368,8 +396,10 @@ def _validated(line):
 @transaction.atomic
 def document_line_add(document, *, description: str, quantity=Decimal("1"), unit_price=Decimal("0"),
                       line_discount_pct=Decimal("0")):
-    """Add a line at the end of the document (line numbers step by 10000, as in BC)."""
-    _require_open(document)
+    """Add a line at the end of the document (line numbers step by 10000, as in BC).
+
+    The document's row is locked before the last number is read: concurrent adds never take the same number."""
+    _lock_open_header(document)
     last = document.lines.aggregate(last=Max("line_no"))["last"] or 0
     line = _line_model(document)(header=document, line_no=last + LINE_NO_STEP, description=description,
                                  quantity=quantity, unit_price=unit_price, line_discount_pct=line_discount_pct)
@@ -378,7 +408,10 @@ def document_line_add(document, *, description: str, quantity=Decimal("1"), unit
 
 
 @transaction.atomic
-def document_line_update(line, **fields):
+def document_line_update(line, *, expected_version=None, **fields):
+    """Change a line. Given ``expected_version`` (the line's version the user's form was shown with), a line
+    saved meanwhile by someone else is refused (StaleDocument); a line deleted meanwhile always is."""
+    _require_line_version(line, expected_version)
     _require_open(line.header)
     for field, value in fields.items():
         setattr(line, field, value)

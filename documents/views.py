@@ -201,7 +201,7 @@ def line_add(request, side, pk):
     form = side.line_form(request.POST)
     if form.is_valid():
         try:
-            services.document_line_add(document, **form.cleaned_data)
+            services.document_line_add(document, **form.service_kwargs())
         except ValidationError as exc:
             form.add_error(None, _message(exc))
         else:
@@ -224,7 +224,13 @@ def line_edit(request, side, pk, line_pk):
     form = side.line_form(request.POST, instance=line, auto_id=EDIT_IDS)
     if form.is_valid():
         try:
-            services.document_line_update(line, **form.cleaned_data)
+            services.document_line_update(line, **form.service_kwargs())
+        except services.StaleDocument as exc:
+            document = _document(side, pk)
+            line = next((current for current in document.lines.all() if current.pk == line_pk), None)  # None: deleted
+            form = side.line_form(instance=line, auto_id=EDIT_IDS)  # the current values
+            form.stale_message = _message(exc)  # shown above the lines
+            return _lines_response(request, side, document, edit_line=line, edit_form=form)
         except ValidationError as exc:
             form.add_error(None, _message(exc))
         else:
