@@ -1,12 +1,15 @@
 """Starting documents from contacts (reference §8.1/8.2) and changing their customer, vendor or contact."""
 
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connections
 
-from documents.models import PurchaseHeader, SalesHeader
+from documents.models import PurchaseHeader, SalesHeader, SalesLine, Status
 from documents.services import (
+    StaleDocument,
     document_line_add,
     document_line_delete,
     document_line_update,
@@ -314,3 +317,80 @@ def test_a_header_change_over_a_newer_version_is_refused(document_setup, custome
         sales_document_update(order, external_document_no="SECOND", expected_version=shown)
     order.refresh_from_db()
     assert order.external_document_no == "FIRST"
+
+
+def test_a_line_change_over_someone_elses_save_is_refused_naming_the_line(document_setup, customer_company):
+    quote = sales_document_from_contact(customer_company[0], "quote")
+    document_line_add(quote, description="Chair")
+    line = document_line_add(quote, description="Widgets", quantity=Decimal("2"), unit_price=Decimal("10"))
+    shown = line.version
+    document_line_update(SalesLine.objects.get(pk=line.pk), quantity=Decimal("5"))  # someone else, meanwhile
+    with pytest.raises(StaleDocument, match=rf"Someone else changed line 20000 \(Widgets\) of Sales Quote {quote.no} "
+                                            "while you were editing it. Your changes were not saved"):
+        document_line_update(line, quantity=Decimal("7"), description="Mine", expected_version=shown)
+    line.refresh_from_db()
+    assert (line.description, line.quantity, line.amount) == ("Widgets", Decimal("5"), Decimal("50.00"))
+
+
+def test_a_line_change_with_the_current_version_is_saved_and_bumps_the_version(document_setup, customer_company):
+    quote = sales_document_from_contact(customer_company[0], "quote")
+    line = document_line_add(quote, description="Chair", unit_price=Decimal("10"))
+    shown = SalesLine.objects.get(pk=line.pk).version
+    document_line_update(line, quantity=Decimal("3"), expected_version=shown)
+    line.refresh_from_db()
+    assert (line.amount, line.version) == (Decimal("30.00"), shown + 1)
+
+
+def test_a_line_change_without_version_continues_from_the_stored_version(document_setup, customer_company):
+    quote = sales_document_from_contact(customer_company[0], "quote")
+    line = document_line_add(quote, description="Chair")
+    for _ in range(2):
+        document_line_update(SalesLine.objects.get(pk=line.pk), quantity=Decimal("2"))
+    document_line_update(line, quantity=Decimal("4"))  # an old copy of the line, no version to compare
+    assert SalesLine.objects.get(pk=line.pk).version == line.version == 4  # never goes back
+
+
+def test_changing_a_line_deleted_meanwhile_is_refused_and_does_not_bring_it_back(document_setup, customer_company):
+    quote = sales_document_from_contact(customer_company[0], "quote")
+    line = document_line_add(quote, description="Chair")
+    document_line_delete(SalesLine.objects.get(pk=line.pk))
+    with pytest.raises(StaleDocument, match=f"Someone else deleted line 10000 of Sales Quote {quote.no}"):
+        document_line_update(line, quantity=Decimal("3"))
+    assert not quote.lines.exists()
+
+
+def test_a_line_added_to_a_document_released_meanwhile_is_refused(document_setup, customer_company):
+    quote = sales_document_from_contact(customer_company[0], "quote")
+    document_line_add(quote, description="Chair")
+    document_release(SalesHeader.objects.get(pk=quote.pk))
+    assert quote.status == Status.OPEN  # the copy the user still sees
+    with pytest.raises(ValidationError, match="is released: reopen it"):
+        document_line_add(quote, description="Desk")
+    assert quote.lines.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_line_adds_on_postgresql_get_distinct_line_numbers(on_postgres, document_setup, customer_company):
+    quote = sales_document_from_contact(customer_company[0], "quote")
+    numbers, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def add(user):
+        try:
+            barrier.wait()
+            for n in range(15):
+                header = SalesHeader.objects.get(pk=quote.pk)
+                numbers.append(document_line_add(header, description=f"{user} {n}").line_no)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add, args=(user,)) for user in ("Anna", "Ben")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(numbers) == [10000 * n for n in range(1, 31)]
+    assert sorted(quote.lines.values_list("line_no", flat=True)) == sorted(numbers)
