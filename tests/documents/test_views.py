@@ -8,8 +8,14 @@ from django.core import mail
 from django.urls import reverse
 
 from contacts.models import InteractionLogEntry
-from documents.models import PurchaseHeader, SalesHeader
-from documents.services import document_line_add, purchase_document_from_contact, sales_document_from_contact
+from documents import services
+from documents.models import PurchaseHeader, PurchaseLine, SalesHeader, SalesLine
+from documents.services import (
+    document_line_add,
+    document_line_update,
+    purchase_document_from_contact,
+    sales_document_from_contact,
+)
 from tests.documents.conftest import person_of
 from tests.factories import (
     ContactFactory,
@@ -235,6 +241,82 @@ def test_deleting_a_line(client, seller, quote):
 def test_a_line_of_another_document_is_not_found(client, seller, quote, customer_company):
     other = sales_document_from_contact(customer_company[0], "order")
     assert client.post(url("sales-line-delete", other.pk, quote.lines.get().pk)).status_code == 404
+
+
+def test_the_line_edit_form_carries_the_lines_version(client, seller, quote):
+    line = quote.lines.get()
+    body = client.get(url("sales-line-edit", quote.pk, line.pk), headers={"HX-Request": "true"}).content.decode()
+    assert f'type="hidden" name="version" value="{line.version}"' in body
+    assert 'name="version"' not in body.split('id="add-line"')[1]  # a line being added has no version
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-js"])
+def test_saving_a_line_over_someone_elses_save_is_refused_and_shows_the_current_values(client, seller, quote, htmx):
+    line = quote.lines.get()
+    shown_version = line.version
+    document_line_update(SalesLine.objects.get(pk=line.pk), description="THEIRS")
+    response = client.post(url("sales-line-edit", quote.pk, line.pk), {
+        "version": shown_version, "description": "MINE", "quantity": "3", "unit_price": "100",
+        "line_discount_pct": "0"}, headers={"HX-Request": "true"} if htmx else {})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert (f"Someone else changed line 10000 (THEIRS) of Sales Quote {quote.no} while you were editing it. "
+            "Your changes were not saved") in body
+    assert "Save line" in body and 'value="THEIRS"' in body and 'value="MINE"' not in body
+    assert f'name="version" value="{shown_version + 1}"' in body  # saving again compares with the current line
+    line.refresh_from_db()
+    assert (line.description, line.quantity, line.version) == ("THEIRS", Decimal("2"), shown_version + 1)
+
+
+def test_saving_a_line_with_the_current_version_goes_through_and_bumps_it(client, seller, quote):
+    line = quote.lines.get()
+    shown_version = line.version
+    response = client.post(url("sales-line-edit", quote.pk, line.pk), {
+        "version": shown_version, "description": "Chair", "quantity": "3", "unit_price": "100",
+        "line_discount_pct": "0"})
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.description, line.amount, line.version) == ("Chair", Decimal("300.00"), shown_version + 1)
+
+
+def test_saving_a_purchase_line_over_someone_elses_save_is_refused(client, buyer, document_setup, vendor_company):
+    order = purchase_document_from_contact(vendor_company[0], "order")
+    line = document_line_add(order, description="Paper", quantity=Decimal("3"), unit_price=Decimal("2"))
+    document_line_update(PurchaseLine.objects.get(pk=line.pk), description="Toner")
+    response = client.post(url("purchase-line-edit", order.pk, line.pk), {
+        "version": line.version, "description": "Ink", "quantity": "1", "unit_price": "2",
+        "line_discount_pct": "0"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert f"Someone else changed line 10000 (Toner) of Purchase Order {order.no}" in response.content.decode()
+    assert PurchaseLine.objects.get(pk=line.pk).description == "Toner"
+
+
+def test_saving_a_line_deleted_while_it_was_being_saved_answers_with_a_message(client, seller, quote, monkeypatch):
+    line = quote.lines.get()
+    update = services.document_line_update
+
+    def deleted_meanwhile(line, **fields):  # someone deletes the line after the card was read, before the save
+        SalesLine.objects.filter(pk=line.pk).delete()
+        return update(line, **fields)
+
+    monkeypatch.setattr(services, "document_line_update", deleted_meanwhile)
+    response = client.post(url("sales-line-edit", quote.pk, line.pk), {
+        "version": line.version, "description": "Chair", "quantity": "3", "unit_price": "100",
+        "line_discount_pct": "0"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"Someone else deleted line 10000 of Sales Quote {quote.no}" in body and "Save line" not in body
+    assert not quote.lines.exists()
+
+
+def test_saving_a_line_deleted_before_is_not_found(client, seller, quote):
+    line = quote.lines.get()
+    edit_url = url("sales-line-edit", quote.pk, line.pk)
+    line.delete()
+    response = client.post(edit_url, {
+        "version": 1, "description": "Chair", "quantity": "3", "unit_price": "100", "line_discount_pct": "0"})
+    assert response.status_code == 404
+    assert not quote.lines.exists()
 
 
 # --- preview, print, e-mail, make order ----------------------------------------------------------
