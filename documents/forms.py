@@ -17,9 +17,9 @@ def _lookup(model, no: str, label: str):
         raise forms.ValidationError(f"There is no {label} with no. {no}.") from None
 
 
-class VersionedForm(forms.ModelForm):
-    """Carries the ``version`` of the document or line it was shown with, so a save over someone else's is
-    refused."""
+class VersionedDocumentForm(forms.ModelForm):
+    """Carries the ``version`` of the document header or line it was shown with, so a save over someone
+    else's is refused (the services compare it: ``expected_version``)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -36,7 +36,7 @@ def _changed(record, initial_no: str):
     return record if record is not None and record.no != initial_no else None
 
 
-class SalesHeaderForm(VersionedForm):
+class SalesHeaderForm(VersionedDocumentForm):
     customer_no = forms.CharField(label="Customer no.", max_length=20, required=False)
     contact_no = forms.CharField(label="Contact no.", max_length=20, required=False)
 
@@ -69,7 +69,7 @@ class SalesHeaderForm(VersionedForm):
                 "contact": _changed(data.pop("contact_no"), self.fields["contact_no"].initial), **data}
 
 
-class PurchaseHeaderForm(VersionedForm):
+class PurchaseHeaderForm(VersionedDocumentForm):
     vendor_no = forms.CharField(label="Vendor no.", max_length=20, required=False)
     contact_no = forms.CharField(label="Contact no.", max_length=20, required=False)
 
@@ -98,7 +98,7 @@ class PurchaseHeaderForm(VersionedForm):
                 "contact": _changed(data.pop("contact_no"), self.fields["contact_no"].initial), **data}
 
 
-class SalesLineForm(VersionedForm):
+class SalesLineForm(VersionedDocumentForm):
     """A line edited in place (carrying its version) or added (a new line has no version to compare)."""
 
     class Meta:
