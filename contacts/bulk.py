@@ -70,12 +70,8 @@ def filter_partners(kind: str, *, from_no="", to_no="", search_name="", currency
 
 
 def _as_saved(contact: Contact, summary: str) -> Contact:
-    """Apply what Party/VatParty/Contact.save() do to a new row, so bulk_create stores the same values."""
-    if not contact.search_name:
-        contact.search_name = contact.name.upper()[:100]
-    contact.vat_registration_no = contact.vat_registration_no.upper()
-    if contact.minor and not contact.parental_consent_received:
-        contact.privacy_blocked = True
+    """What ``save()`` adds to a new row (derived values, first version), so bulk inserts store the same."""
+    contact.derive_values()
     contact.version = 1
     contact.contact_business_relation = summary
     return contact

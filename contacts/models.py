@@ -128,11 +128,14 @@ class Contact(VatParty):
         if errors:
             raise ValidationError(errors)
 
+    def derive_values(self):
+        super().derive_values()
+        if self.minor and not self.parental_consent_received:
+            self.privacy_blocked = True
+
     def save(self, **kwargs):
         # One transaction with the synchronization its signals run (contacts.sync): all or nothing.
         with transaction.atomic():
-            if self.minor and not self.parental_consent_received:
-                self.privacy_blocked = True
             if not self.no:
                 from partners.numbering import next_number_from_setup
 

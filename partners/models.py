@@ -165,8 +165,13 @@ class Party(TimestampedModel):
         if not self.search_name or (old_name is not None and self.search_name == old_name.upper()[:100]):
             self.search_name = self.name.upper()[:100]
 
-    def save(self, **kwargs):
+    def derive_values(self):
+        """Fill the values that follow from the others, as every save does. Bulk writers that skip
+        ``save()`` (``contacts.bulk``) call this, so their rows hold exactly what a save stores."""
         self.follow_name()
+
+    def save(self, **kwargs):
+        self.derive_values()
         self.version = (self.version or 0) + 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -181,9 +186,9 @@ class VatParty(Party):
     class Meta:
         abstract = True
 
-    def save(self, **kwargs):
+    def derive_values(self):
+        super().derive_values()
         self.vat_registration_no = self.vat_registration_no.upper()
-        super().save(**kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
