@@ -1,11 +1,11 @@
 """Bulk work on contacts and partners: create contacts from partners, in batches, set-based.
 
 The per-row path (``contacts.services.create_contact_from_partner``) saves one contact at a time
-through signals; this module builds the same rows for thousands of partners with ``bulk_create``
-and ends in the same state: the same contact fields, the same link rows (with the primary
-contact), the same relation summaries, history rows, and the duplicate index. Each batch is one
-transaction, so an interrupted run loses nothing and a re-run picks up where it stopped (a partner
-that already has a contact is skipped).
+through signals; this module builds the same rows for thousands of partners, writes them with
+``crm.bulk_insert`` (no signals, no ``save()``; ``COPY`` on PostgreSQL) and ends in the same state:
+the same contact fields, the same link rows (with the primary contact), the same relation summaries,
+history rows, and the duplicate index. Each batch is one transaction, so an interrupted run loses
+nothing and a re-run picks up where it stopped (a partner that already has a contact is skipped).
 """
 
 from dataclasses import dataclass, field
@@ -17,10 +17,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from contacts import duplicates, sync
-from crm.bulk_insert import PlannerStatistics, insert_objects, insert_values
 from contacts.models import (BusinessRelationSummary, Contact, ContactBusinessRelation, DuplicateSearchString,
                              MarketingSetup)
 from contacts.sync import PARTNER_MODELS
+from crm.bulk_insert import PlannerStatistics, insert_objects, insert_values
 from partners.numbering import next_numbers
 
 # Command-line spelling of the partner kinds.
@@ -65,7 +65,7 @@ def filter_partners(kind: str, *, from_no="", to_no="", search_name="", currency
 
 # ---------------------------------------------------------------------------------------------
 # Building contacts from partners (in memory, unsaved): the sync engine's building blocks, plus
-# what ``Model.save()`` would add on the way to the database (bulk_create skips save()).
+# what ``Model.save()`` would add on the way to the database (the bulk writer skips save()).
 # ---------------------------------------------------------------------------------------------
 
 

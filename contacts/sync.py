@@ -204,10 +204,9 @@ def contact_from_partner(partner, kind: str | None = None):
     from contacts.models import Contact
 
     kind = kind or kind_of(partner)
-    contact = Contact(type=ContactType.COMPANY)
-    copy_fields(partner, contact, partner_to_contact_map(kind))
-    if kind == "customer":
-        contact.type = partner.contact_type
+    values = {attname(Contact, contact_field): getattr(partner, attname(type(partner), partner_field))
+              for partner_field, contact_field in partner_to_contact_map(kind).items()}
+    contact = Contact(type=partner.contact_type if kind == "customer" else ContactType.COMPANY, **values)
     normalize_contact(contact, name_changed=True)
     return contact
 
