@@ -131,7 +131,7 @@ def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = F
     # is one short index range, however many partners earlier runs have linked already.
     has_contact = Exists(ContactBusinessRelation.objects.filter(**{kind: OuterRef("pk")}))
     partners = filter_partners(kind, **filters).order_by("pk").annotate(has_contact=has_contact)
-    statistics = PlannerStatistics(Contact, ContactBusinessRelation, DuplicateSearchString)
+    statistics = PlannerStatistics(ContactBusinessRelation, DuplicateSearchString)
     last_pk = 0
     while True:
         with transaction.atomic():

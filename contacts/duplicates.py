@@ -100,21 +100,23 @@ def _index_rows_with(wanted: dict) -> list[tuple]:
 
 def _score_pairs(rows, others, threshold):
     """Pairs (lower pk, higher pk) → (score, reasons) among ``rows`` × ``others`` sharing a key."""
+    keys = {}  # contact id → MatchKeys, each made once (the rows are usually among the others)
     by_key = {}
     for other in others:
-        for key in keys_of(other).exact_keys():
-            by_key.setdefault(key, []).append(other)
+        other_keys = keys[other.contact_id] = keys_of(other)
+        for key in other_keys.exact_keys():
+            by_key.setdefault(key, []).append(other.contact_id)
     pairs = {}
     for row in rows:
-        mine = keys_of(row)
+        mine = keys.get(row.contact_id) or keys_of(row)
         for key in mine.exact_keys():
-            for other in by_key.get(key, ()):
-                if other.contact_id == row.contact_id:
+            for other_id in by_key.get(key, ()):
+                if other_id == row.contact_id:
                     continue
-                pair = (min(row.contact_id, other.contact_id), max(row.contact_id, other.contact_id))
+                pair = (min(row.contact_id, other_id), max(row.contact_id, other_id))
                 if pair in pairs:
                     continue
-                value, reasons = score(mine, keys_of(other))
+                value, reasons = score(mine, keys[other_id])
                 if value >= threshold:
                     pairs[pair] = (value, "; ".join(reasons))
     return pairs

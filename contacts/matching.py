@@ -46,6 +46,8 @@ _DIGITS = re.compile(r"\D")
 
 
 def strip_accents(value: str) -> str:
+    if value.isascii():  # most names and numbers: nothing to strip
+        return value
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
 
 

@@ -39,6 +39,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from crm.bulk_insert import new_instance
 from partners.models import BankAccount, ContactType, Customer, Vendor
 
 # =============================================================================================
@@ -206,7 +207,8 @@ def contact_from_partner(partner, kind: str | None = None):
     kind = kind or kind_of(partner)
     values = {attname(Contact, contact_field): getattr(partner, attname(type(partner), partner_field))
               for partner_field, contact_field in partner_to_contact_map(kind).items()}
-    contact = Contact(type=partner.contact_type if kind == "customer" else ContactType.COMPANY, **values)
+    values["type"] = partner.contact_type if kind == "customer" else ContactType.COMPANY
+    contact = new_instance(Contact, values)
     normalize_contact(contact, name_changed=True)
     return contact
 

@@ -7,6 +7,7 @@ database by ``COPY … FROM STDIN`` on PostgreSQL and by ``executemany`` of one 
 SQLite. Other databases fall back to ``bulk_create``. No signals are sent (as with ``bulk_create``).
 """
 
+from functools import cache
 from operator import attrgetter
 
 from django.db import connection
@@ -17,6 +18,29 @@ PLAIN_TYPES = frozenset({
     "ForeignKey", "IntegerField", "OneToOneField", "PositiveBigIntegerField", "PositiveIntegerField",
     "PositiveSmallIntegerField", "SlugField", "SmallIntegerField", "TextField",
 })
+
+
+def new_instance(model, values: dict):
+    """An unsaved ``model`` instance with ``values`` (by attname: ``territory_id``, not ``territory``) and
+    defaults for the rest: what ``model(**values)`` gives, built as Django builds rows read from the
+    database (all values by position), which costs about half as much. For code that builds
+    hundreds of thousands of instances."""
+    fields, positions, template, callables = _field_plan(model)
+    row = template.copy()
+    for at in callables:
+        row[at] = fields[at].get_default()
+    for attname, value in values.items():
+        row[positions[attname]] = value
+    return model(*row)
+
+
+@cache  # model metadata does not change at run time
+def _field_plan(model):
+    fields = model._meta.concrete_fields
+    positions = {field.attname: at for at, field in enumerate(fields)}
+    callables = [at for at, field in enumerate(fields) if field.has_default() and callable(field.default)]
+    template = [None if at in callables else field.get_default() for at, field in enumerate(fields)]
+    return fields, positions, template, callables
 
 
 def insert_objects(model, objs) -> list[tuple]:

@@ -1,10 +1,13 @@
 """crm.bulk_insert: rows written without bulk_create's per-value machinery, same stored values."""
 
+import itertools
+
 import pytest
 from django.db import connection, transaction
 
 from contacts.models import Contact
-from crm.bulk_insert import PlannerStatistics, insert_objects
+from crm import bulk_insert
+from crm.bulk_insert import PlannerStatistics, insert_objects, new_instance
 from partners.models import ContactType
 from tests import factories
 
@@ -87,3 +90,23 @@ def test_planner_statistics_are_refreshed_each_time_the_rows_added_double(on_pos
     assert analyzed(table) == before + 1  # 18 < 24
     statistics.grew(6)
     assert analyzed(table) == before + 2  # 24 ≥ 24
+
+
+def test_new_instance_is_the_instance_the_constructor_gives():
+    values = {"no": "CT1", "name": "Firm", "territory_id": 7, "minor": True, "type": ContactType.PERSON}
+    built, constructed = new_instance(Contact, values), Contact(**values)
+    assert built._state.adding and built.pk is None
+    assert ({f.attname: getattr(built, f.attname) for f in Contact._meta.concrete_fields}
+            == {f.attname: getattr(constructed, f.attname) for f in Contact._meta.concrete_fields})
+
+
+def test_new_instance_evaluates_callable_defaults_for_each_instance(monkeypatch):
+    field = Contact._meta.get_field("job_title")
+    counter = itertools.count(1)
+    monkeypatch.setattr(field, "default", lambda: f"title {next(counter)}")
+    monkeypatch.delitem(field.__dict__, "_get_default", raising=False)  # Django caches the default's getter
+    bulk_insert._field_plan.cache_clear()
+    try:
+        assert [new_instance(Contact, {}).job_title for _ in range(2)] == ["title 1", "title 2"]
+    finally:
+        bulk_insert._field_plan.cache_clear()
