@@ -116,7 +116,7 @@ def _score_pairs(rows, others, threshold):
                 pair = (min(row.contact_id, other_id), max(row.contact_id, other_id))
                 if pair in pairs:
                     continue
-                value, reasons = score(mine, keys[other_id])
+                value, reasons = score(mine, keys[other_id], at_least=threshold)
                 if value >= threshold:
                     pairs[pair] = (value, "; ".join(reasons))
     return pairs

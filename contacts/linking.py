@@ -20,7 +20,7 @@ from contacts.matching import DEFAULT_LINK_SCORE, MATCH_FIELDS, MatchKeys, find_
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
 from contacts.summary import refresh_relation_summaries
 from contacts.sync import PARTNER_MODELS
-from crm.bulk_insert import insert_rows
+from crm.bulk_insert import PlannerStatistics, insert_rows
 from partners.models import ContactType
 
 REPORT_MIN_SCORE = 50
@@ -117,6 +117,7 @@ def link_pairs(kind: str, pairs, *, master: str = "contact", setup=None, batch_s
     """
     setup = setup or MarketingSetup.load()
     code = setup.code_for(kind)
+    statistics = PlannerStatistics(ContactBusinessRelation)  # the link table grows chunk by chunk
     with transaction.atomic():
         for start in range(0, len(pairs), batch_size):
             chunk = pairs[start:start + batch_size]
@@ -146,6 +147,7 @@ def link_pairs(kind: str, pairs, *, master: str = "contact", setup=None, batch_s
             if kind in ("customer", "vendor"):
                 _set_primary_contacts(kind, chunk)
             refresh_relation_summaries(contact_ids)
+            statistics.grew(len(chunk))
 
 
 def _set_primary_contacts(kind, pairs):

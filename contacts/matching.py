@@ -143,27 +143,45 @@ MATCH_FIELDS = ("pk", "name", "email", "phone_no", "mobile_phone_no", "country_c
 MATCH_FIELDS_VAT = (*MATCH_FIELDS, "vat_registration_no")
 
 
-def score(a: MatchKeys, b: MatchKeys) -> tuple[int, list[str]]:
-    """How likely ``a`` and ``b`` are the same organisation (0–100), and why."""
-    reasons = []
-    name_similarity = fuzz.token_sort_ratio(a.name, b.name) if a.name and b.name else 0.0
-    points = NAME_WEIGHT * name_similarity / 100
-    if name_similarity:
-        reasons.append(f"name {round(name_similarity)}%")
+def score(a: MatchKeys, b: MatchKeys, *, at_least: int = 0) -> tuple[int, list[str]]:
+    """How likely ``a`` and ``b`` are the same organisation (0–100), and why.
+
+    With ``at_least``, a pair that cannot reach that score is answered ``(0, [])`` as soon as that is
+    certain: the name comparison stops early and no reasons are written (blocking makes millions of
+    weak pairs).
+    """
+    points = 0
+    vat = email = phone = False
     if a.vat and b.vat:
-        if a.vat == b.vat:
-            points += VAT_POINTS
-            reasons.append("same VAT registration no.")
-        else:
-            points += VAT_CONFLICT_POINTS
-            reasons.append("different VAT registration no.")
+        vat = a.vat == b.vat
+        points += VAT_POINTS if vat else VAT_CONFLICT_POINTS
     if a.email and a.email == b.email:
+        email = True
         points += EMAIL_POINTS
-        reasons.append("same e-mail")
     if a.phones & b.phones:
+        phone = True
         points += PHONE_POINTS
+    # The least name similarity that still rounds up to ``at_least`` (RapidFuzz answers 0 below it).
+    cutoff = max(0.0, (at_least - 0.5 - points) * 100 / NAME_WEIGHT - 1e-9) if at_least else 0.0
+    if cutoff > 100:
+        return 0, []
+    name_similarity = (fuzz.token_sort_ratio(a.name, b.name, score_cutoff=cutoff) if a.name and b.name else 0.0)
+    total = NAME_WEIGHT * name_similarity / 100
+    for earned, extra in ((a.vat and b.vat, VAT_POINTS if vat else VAT_CONFLICT_POINTS), (email, EMAIL_POINTS),
+                          (phone, PHONE_POINTS)):
+        if earned:
+            total += extra
+    value = max(0, min(100, round(total)))
+    if value < at_least:
+        return 0, []
+    reasons = [f"name {round(name_similarity)}%"] if name_similarity else []
+    if a.vat and b.vat:
+        reasons.append("same VAT registration no." if vat else "different VAT registration no.")
+    if email:
+        reasons.append("same e-mail")
+    if phone:
         reasons.append("same phone no.")
-    return max(0, min(100, round(points))), reasons
+    return value, reasons
 
 
 @dataclass(slots=True)
@@ -207,7 +225,7 @@ def find_candidates(left_records, right_records, *, min_score: int = 1, max_bloc
     blocker = Blocker(right_records, max_block=max_block)
     for left in left_records:
         for right in blocker.candidates(left):
-            value, reasons = score(left, right)
+            value, reasons = score(left, right, at_least=min_score)
             if value >= min_score:
                 yield Candidate(left, right, value, reasons)
 

@@ -1,5 +1,7 @@
 """The matcher: normalization, scoring, blocking and one-to-one resolution (no database)."""
 
+import random
+
 from contacts.matching import (
     DEFAULT_LINK_SCORE,
     MatchKeys,
@@ -82,3 +84,20 @@ def test_a_tie_for_the_best_match_is_left_for_a_person():
     a = keys(1, name="Alpha", email="x@a.test")
     b1, b2 = keys(10, name="Alpha", email="x@a.test"), keys(11, name="Alpha", email="x@a.test")
     assert resolve_one_to_one(find_candidates([a], [b1, b2]), DEFAULT_LINK_SCORE) == []
+
+
+def test_a_score_floor_answers_weak_pairs_early_and_strong_pairs_exactly():
+    rng = random.Random(5)
+    words = ["Alpine", "Alpina", "Beacon", "Becon", "Cedar", "Müller", "Muller", "Smith", "Smyth", "Group"]
+
+    def record(pk):
+        return MatchKeys.of(pk, name=" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))),
+                            vat_registration_no=rng.choice(["", "DE123", "DE999"]),
+                            email=rng.choice(["", "a@x.example", "b@x.example"]),
+                            phone_no=rng.choice(["", "+49 30 1234567", "+49 30 7654321"]))
+
+    pairs = [(record(i), record(-i)) for i in range(1, 2000)]
+    for floor in (1, 40, 60, 80):
+        for a, b in pairs:
+            full = score(a, b)
+            assert score(a, b, at_least=floor) == (full if full[0] >= floor else (0, []))
