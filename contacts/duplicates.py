@@ -18,13 +18,14 @@ from django.db.models import Q
 
 from contacts.matching import MatchKeys, normalize_email, normalize_phone, normalize_vat, score
 from contacts.matching import normalize_name as _normalize_name
-from contacts.models import Contact, ContactDuplicate, DuplicateSearchString, MarketingSetup
+from contacts.models import (DUPLICATE_SEARCH_KEYS, Contact, ContactDuplicate, DuplicateSearchString,
+                             MarketingSetup)
 from crm.bulk_insert import analyze, insert_values
 
 LOOKUP_CHUNK = 500
 
 # An index row as read back for scoring: a plain tuple (no model instance per row).
-IndexRow = namedtuple("IndexRow", ["contact_id", "name", "vat", "email", "phone", "mobile_phone"])
+IndexRow = namedtuple("IndexRow", ["contact_id", *DUPLICATE_SEARCH_KEYS])
 
 
 def index_values(contact: Contact) -> IndexRow:
@@ -49,7 +50,7 @@ def keys_of(row: DuplicateSearchString) -> MatchKeys:
 
 
 def _same_keys(a: DuplicateSearchString, b: DuplicateSearchString) -> bool:
-    return all(getattr(a, f) == getattr(b, f) for f in ("name", "vat", "email", "phone", "mobile_phone"))
+    return all(getattr(a, f) == getattr(b, f) for f in DUPLICATE_SEARCH_KEYS)
 
 
 def _rows_sharing_keys(rows: list[DuplicateSearchString], *, skip=frozenset()):

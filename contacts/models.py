@@ -356,6 +356,10 @@ class InteractionLogEntry(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
+# The normalized keys of a company contact that the duplicate index holds (one column each).
+DUPLICATE_SEARCH_KEYS = ("name", "vat", "email", "phone", "mobile_phone")
+
+
 class DuplicateSearchString(models.Model):
     """The normalized identity of one company contact, indexed so that its possible duplicates are found
     by exact lookups (same normalized name, VAT registration no., e-mail or phone number) and then scored."""
@@ -374,7 +378,7 @@ class DuplicateSearchString(models.Model):
         # Only set keys are looked up (a blank key matches nothing), so only they are indexed: smaller
         # indexes, and no text-pattern twins, since nothing searches these columns with LIKE.
         indexes = [models.Index(fields=[key], condition=~Q(**{key: ""}), name=f"dupl_search_{key}_idx")
-                   for key in ("name", "vat", "email", "phone", "mobile_phone")]
+                   for key in DUPLICATE_SEARCH_KEYS]
 
     def __str__(self):
         return f"{self.contact_id}: {self.name}"
