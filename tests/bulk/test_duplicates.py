@@ -251,3 +251,29 @@ def test_a_partner_rename_that_reaches_its_contact_reindexes_the_contact(sync_on
         customer.save()
     pair = ContactDuplicate.objects.get()
     assert "name 100%" in pair.reasons
+
+
+def test_rebuilding_the_index_refreshes_its_planner_statistics_before_searching_it(on_postgres, monkeypatch):
+    """The lookups of the search are planned for the full index, not for the table as last analyzed (empty)."""
+    from django.db import connection
+
+    def analyze_count():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = %s",
+                           [DuplicateSearchString._meta.db_table])
+            return cursor.fetchone()[0]
+
+    factories.marketing_setup()
+    company(name="Fabrikam Inc.")
+    counts = []
+    original = duplicates._rows_sharing_keys
+
+    def searching(*args, **kwargs):  # note how often the index was analyzed when the search starts
+        counts.append(analyze_count())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(duplicates, "_rows_sharing_keys", searching)
+    before = analyze_count()
+    duplicates.rebuild_index()
+    assert counts and counts[0] == before + 1
