@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
 from contacts import duplicates, sync
 from contacts.models import (BusinessRelationSummary, Contact, ContactBusinessRelation, DuplicateSearchString,
                              MarketingSetup)
 from contacts.sync import PARTNER_MODELS
+from crm import history
 from crm.bulk_insert import PlannerStatistics, insert_objects, insert_values
 from partners.numbering import next_numbers
 
@@ -207,9 +207,9 @@ def _create_batch(kind, partners, setup, *, dry_run, refused=None):
     insert_values(ContactBusinessRelation, link_columns, links)
     # The per-row path records each new contact as inserted, before any link: no business relation yet.
     reason = f"Created from {sync.KIND_LABELS[kind]} "
-    _insert_history([*company_rows, *person_rows],
-                    [reason + partner.no for partner in partners] + [None] * len(person_rows),
-                    contact_business_relation=BusinessRelationSummary.NONE)
+    history.record_written_rows(Contact, [*company_rows, *person_rows],
+                                [reason + partner.no for partner in partners] + [None] * len(person_rows),
+                                recorded={"contact_business_relation": BusinessRelationSummary.NONE})
     # As the per-row path does: the partner's contact text shows the person's name exactly (rarely
     # differs: surrounding spaces, or longer than a name), written without signals, with history.
     for index, person in persons.items():
@@ -217,20 +217,3 @@ def _create_batch(kind, partners, setup, *, dry_run, refused=None):
             sync.write_changes(partners[index], {"contact": person.name}, sync.history_reason(person))
     pairs = duplicates.find_for_new_contacts(companies)
     return len(companies), len(persons), pairs
-
-
-def _insert_history(rows, reasons, **recorded):
-    """The change-history rows the per-row saves write ("Created from customer C00010" for a company),
-    made from the contact rows just written (``insert_objects``' result), their reasons, and the
-    values in ``recorded`` (attname → value) where the history shows another value than the row."""
-    history = Contact.history.model
-    positions = {f.attname: i for i, f in enumerate(Contact._meta.concrete_fields)}
-    tracked = [positions[f.attname] for f in history.tracked_fields]
-    for attname, value in recorded.items():
-        at = positions[attname]
-        rows = [(*row[:at], value, *row[at + 1:]) for row in rows]
-    now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
-    columns = [*(f.attname for f in history.tracked_fields), "history_date", "history_change_reason",
-               "history_type", "history_user_id"]
-    insert_values(history, columns, [(*(row[i] for i in tracked), now, reason, "+", None)
-                                     for row, reason in zip(rows, reasons, strict=True)])

@@ -15,6 +15,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from contacts.models import Contact, ContactBusinessRelation
+from crm import history
 from contacts.sync import (
     BOTH_WAYS, CONTACT_TRACKED, KIND_LABELS, PARTNER_MODELS, attname, contact_to_partner_map,
     push_companies_to_persons,
@@ -111,7 +112,7 @@ def push_drift_to_partners(kind: str, drifts: list[Drift]) -> int:
                 f"WHERE r.{quote(link_column)} = {quote(partner_model._meta.db_table)}.{quote('id')} "
                 f"AND {quote(partner_model._meta.db_table)}.{quote('id')} IN ({', '.join(['%s'] * len(chunk))})",
                 [timezone.now(), *chunk])
-        copy_history(partner_model, chunk, f"{REASON}: the contact's values win")
+        history.record_current_rows(partner_model, chunk, reason=f"{REASON}: the contact's values win")
         changed += len(chunk)
     return changed
 
@@ -126,7 +127,7 @@ def pull_partners_into_contacts(kind: str, drifts: list[Drift]) -> set[int]:
     for chunk in _chunks([d.contact_id for d in drifts]):
         before = companies_with_persons(chunk)
         Contact.objects.filter(pk__in=chunk).update(**values, version=F("version") + 1, updated_at=timezone.now())
-        copy_history(Contact, chunk, f"{REASON}: the {KIND_LABELS[kind]}'s values win")
+        history.record_current_rows(Contact, chunk, reason=f"{REASON}: the {KIND_LABELS[kind]}'s values win")
         push_to_persons(before)
         changed.update(chunk)
     return changed
@@ -153,24 +154,6 @@ def push_to_persons(before: dict, *, setup=None) -> int:
         if changed:
             changes.append((company, old, changed))
     return push_companies_to_persons(changes, setup=setup)
-
-
-def copy_history(model, ids, reason: str, history_type: str = "~") -> None:
-    """Change-history rows for rows just changed set-based: INSERT … SELECT of their current values."""
-    if not ids:
-        return
-    history = model.history.model
-    quote = connection.ops.quote_name
-    tracked = list(history.tracked_fields)
-    target = ", ".join(map(quote, [*(history._meta.get_field(f.attname).column for f in tracked),
-                                   "history_date", "history_change_reason", "history_type", "history_user_id"]))
-    selected = ", ".join(f"t.{quote(model._meta.get_field(f.name).column)}" for f in tracked)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({target}) SELECT {selected}, %s, %s, %s, NULL "
-            f"FROM {quote(model._meta.db_table)} t WHERE t.{quote(model._meta.pk.column)} "
-            f"IN ({', '.join(['%s'] * len(ids))})",
-            [timezone.now(), reason, history_type, *ids])
 
 
 def repair(master: str) -> dict[str, int]:

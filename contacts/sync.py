@@ -39,6 +39,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from crm import history
 from crm.bulk_insert import new_instance
 from partners.models import BankAccount, ContactType, Customer, Vendor
 
@@ -335,7 +336,7 @@ def write_changes(obj, changes: dict, reason: str) -> bool:
     obj.version = (obj.version or 0) + 1
     obj.updated_at = now
     model._default_manager.filter(pk=obj.pk).update(**changes, version=F("version") + 1, updated_at=now)
-    model.history.bulk_history_create([obj], update=True, default_change_reason=reason, default_date=now)
+    history.record_objects(model, [obj], reason=reason, date=now)
     return True
 
 
@@ -348,7 +349,7 @@ def write_many(model, objs, fields: set, reason: str) -> None:
         obj.version = (obj.version or 0) + 1
         obj.updated_at = now
     model._default_manager.bulk_update(objs, [*fields, "version", "updated_at"])
-    model.history.bulk_history_create(objs, update=True, default_change_reason=reason, default_date=now)
+    history.record_objects(model, objs, reason=reason, date=now)
 
 
 @dataclass
