@@ -53,7 +53,7 @@ def main():
 
     from django.db import transaction
 
-    from contacts import linking
+    from contacts.bulk import link as linking
     from contacts.models import Contact, ContactBusinessRelation
     from partners.models import Customer
 

@@ -1,6 +1,6 @@
 """The Duplicates page: review possible duplicate contacts, mark a pair "not a duplicate", or merge them.
 
-Thin views: the rules (index, detection, merge) live in contacts.duplicates.
+Thin views: the rules (index, detection, merge) live in contacts.duplicates (index, merge).
 """
 
 from django import forms
@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contacts import duplicates
+from contacts.duplicates import index as duplicates
+from contacts.duplicates import merge
 from contacts.models import Contact, ContactDuplicate
 from crm.pagination import paginate
 from crm.permissions import require
@@ -47,7 +48,7 @@ class MergeForm(forms.Form):
         self.fields["survivor"].choices = [("first", f"{first.no} {first.name}"),
                                            ("second", f"{second.no} {second.name}")]
         self.fields["survivor"].initial = "first"
-        self.differing = duplicates.differing_fields(first, second)
+        self.differing = merge.differing_fields(first, second)
         for name in self.differing:
             label = Contact._meta.get_field(name).verbose_name
             self.fields[f"field_{name}"] = forms.ChoiceField(
@@ -80,7 +81,7 @@ def duplicate_merge(request, pk):
         survivor, other, take = form.merge_arguments()
         other_label = f"{other.no} {other.name}"
         try:
-            survivor = duplicates.merge_contacts(survivor, other, take_from_other=take)
+            survivor = merge.merge_contacts(survivor, other, take_from_other=take)
         except ValidationError as exc:
             errors = exc.messages
         else:

@@ -18,6 +18,7 @@ from partners.models import (
     VatParty,
     Vendor,
 )
+from partners.numbering import next_number_from_setup
 
 
 class BusinessRelationSummary(models.TextChoices):
@@ -91,16 +92,9 @@ class Contact(VatParty):
     def get_absolute_url(self):
         return reverse("contacts:detail", args=[self.pk])
 
-    # The fields the duplicate index is built from (contacts/duplicates.py); remembered as loaded so
-    # that a save which did not touch them costs the index nothing.
+    # The fields the duplicate index is built from (contacts/duplicates/index.py).
     DUPLICATE_KEY_FIELDS = ("type", "name", "vat_registration_no", "email", "phone_no", "mobile_phone_no",
                             "country_code")
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._duplicate_keys = tuple(instance.__dict__.get(f) for f in cls.DUPLICATE_KEY_FIELDS)
-        return instance
 
     @property
     def is_company(self) -> bool:
@@ -121,9 +115,7 @@ class Contact(VatParty):
                 errors["company"] = f"{self.company} is a person, not a company."
         if self.minor and not self.parental_consent_received and not self.privacy_blocked:
             errors["privacy_blocked"] = "A minor stays privacy blocked until parental consent is received."
-        from contacts.sync import type_change_error  # a linked company, or one with persons, stays a company
-
-        if message := type_change_error(self):
+        if message := self.type_change_error():
             errors["type"] = message
         if errors:
             raise ValidationError(errors)
@@ -133,12 +125,37 @@ class Contact(VatParty):
         if self.minor and not self.parental_consent_received:
             self.privacy_blocked = True
 
+    def type_change_error(self, old=None) -> str | None:
+        """Why the stored contact cannot take its new type, or None (reference §6.1).
+
+        No type change once interactions are logged against it; a company that is linked (or has any
+        business relation) or has persons cannot become a person. ``old``: the stored row, if read.
+        """
+        if self.pk is None:
+            return None
+        if old is None:
+            old = Contact.objects.filter(pk=self.pk).only("pk", "no", "name", "type").first()
+        if old is None or old.type == self.type:
+            return None
+        if InteractionLogEntry.objects.filter(contact_id=self.pk).exists():
+            return f"The type of contact {old.no} {old.name} cannot be changed: interactions are logged against it."
+        if self.type != ContactType.PERSON:
+            return None
+        link = ContactBusinessRelation.objects.filter(contact_id=self.pk).select_related(
+            "business_relation", "customer", "vendor", "bank_account").first()
+        if link is not None:
+            partner = link.partner
+            what = (f"it is linked to {link.get_link_to_table_display().lower()} {partner.no}" if partner
+                    else f"it has the business relation {link.business_relation.code}")
+            return f"Contact {old.no} {old.name} cannot become a person: {what}."
+        if Contact.objects.filter(company_id=self.pk).exists():
+            return f"Contact {old.no} {old.name} cannot become a person: persons belong to it."
+        return None
+
     def save(self, **kwargs):
         # One transaction with the synchronization its signals run (contacts.sync): all or nothing.
         with transaction.atomic():
             if not self.no:
-                from partners.numbering import next_number_from_setup
-
                 self.no = next_number_from_setup(MarketingSetup.load(), "contact_nos", Contact)
             super().save(**kwargs)
 

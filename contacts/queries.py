@@ -95,9 +95,9 @@ PARTNER_COLUMNS = [("No.", "no"), ("Name", "name"), ("City", "city"), ("Country"
 
 
 def _partner_model(kind):
-    from contacts.sync import PARTNER_MODELS
+    from partners.kinds import get
 
-    return PARTNER_MODELS[kind]
+    return get(kind).model
 
 
 def partner_search(model, q):

@@ -16,10 +16,10 @@ from contacts.models import (
     InteractionTemplateSetup,
     MarketingSetup,
 )
-from partners.models import ContactType, CustomerTemplate, VendorTemplate
+from partners import kinds
+from partners.models import ContactType, CustomerTemplate
 from partners.numbering import next_number
 
-TEMPLATE_MODELS = {"customer": CustomerTemplate, "vendor": VendorTemplate}
 WINNERS = ("contact", "partner")
 
 
@@ -46,88 +46,14 @@ def log_interaction(contact, kind: str, *, document_no: str = "", user=None, des
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# Pre-checks (DESIGN §4)
-# ---------------------------------------------------------------------------------------------
-
-
 def _kind(kind: str) -> str:
-    if kind not in sync.PARTNER_MODELS:
+    if kind not in kinds.KINDS:
         raise ValidationError(f"Unknown partner type {kind!r}: choose customer, vendor or bank account.")
     return kind
 
 
-def _require_code(setup, kind: str):
-    code = setup.code_for(kind)
-    if code is None:
-        label = sync.KIND_LABELS[kind]
-        raise ValidationError(
-            f"Bus. Rel. Code for {label.title()}s is not set in Marketing Setup: contacts cannot be "
-            f"synchronized with {label}s until it is.")
-    return code
-
-
-def _check_not_privacy_blocked(contact) -> None:
-    if contact.privacy_blocked:
-        raise ValidationError(f"You cannot use {sync.describe(contact)}: it is blocked due to privacy.")
-
-
-def _target_contact(contact, kind: str):
-    """The contact a partner of ``kind`` belongs to: a person's company; a stand-alone person for customers."""
-    if contact.type == ContactType.PERSON:
-        if contact.company_id:
-            return contact.company
-        if kind != "customer":
-            raise ValidationError(
-                f"{sync.Describe(contact)} is a person without a company: only a customer can be made from or "
-                f"linked to it. Assign it to a company first (the {sync.KIND_LABELS[kind]} then belongs to the "
-                f"company).")
-    return contact
-
-
-def _existing_link(contact, kind: str):
-    return (ContactBusinessRelation.objects.filter(contact=contact, link_to_table=kind)
-            .select_related(kind).first())
-
-
-def _check_no_link_of_kind(contact, kind: str) -> None:
-    link = _existing_link(contact, kind)
-    if link is not None:
-        raise ValidationError(f"{sync.Describe(contact)} is already linked to {sync.describe(link.partner)}.")
-
-
 def _link_of_partner(partner):
-    kind = sync.kind_of(partner)
-    return (ContactBusinessRelation.objects.filter(**{kind: partner}).select_related("contact").first())
-
-
-def _check_partner_unlinked(partner) -> None:
-    link = _link_of_partner(partner)
-    if link is not None:
-        raise ValidationError(f"{sync.Describe(partner)} is already linked to {sync.describe(link.contact)}.")
-
-
-def _prepare(contact, kind: str):
-    """Shared pre-checks of link and create-as; returns (setup, target contact, locked)."""
-    setup = MarketingSetup.load()
-    _require_code(setup, kind)
-    # Lock the company (if any) before the person: the order every synchronizing save follows.
-    company_id = Contact.objects.filter(pk=contact.pk).values_list("company_id", flat=True).first()
-    locked = {c.pk: c for c in Contact.objects.select_for_update().filter(
-        pk__in=[contact.pk, company_id or contact.pk]).order_by("type")}
-    contact = locked[contact.pk]
-    _check_not_privacy_blocked(contact)
-    target = _target_contact(contact, kind)
-    if target.pk != contact.pk:
-        target = locked[target.pk]
-        _check_not_privacy_blocked(target)
-    _check_no_link_of_kind(target, kind)
-    return setup, target
-
-
-def _replace_placeholder(contact, code) -> None:
-    """An unlinked row with the setup code gives way to the link (reference §1.3 R3)."""
-    ContactBusinessRelation.objects.filter(contact=contact, business_relation=code, link_to_table="").delete()
+    return ContactBusinessRelation.objects.filter(**{sync.kind_of(partner): partner}).select_related("contact").first()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,44 +98,17 @@ def link_contact(contact, partner, *, master: str = "contact", fields: dict | No
     fields = {name: winner for name, winner in fields.items() if name not in one_way}  # type: contact → only
     for name, winner in fields.items():
         if name not in field_map:
-            raise ValidationError(f"{name!r} is not a field shared by contacts and {sync.KIND_LABELS[kind]}s.")
+            raise ValidationError(f"{name!r} is not a field shared by contacts and {kinds.get(kind).plural}.")
         if winner not in WINNERS:
             raise ValidationError(f"Choose contact or partner for {name}, not {winner!r}.")
-    setup, target = _prepare(contact, kind)
+    setup = MarketingSetup.load()
+    target = sync.check_linkable(contact, kind, setup)
     partner = type(partner)._default_manager.select_for_update().get(pk=partner.pk)
-    _check_partner_unlinked(partner)
-
-    code = setup.code_for(kind)
-    _replace_placeholder(target, code)
-    with sync.suspended():
-        link = sync.relation_row(target, partner, setup, kind)
-        link.save()
-
-    # The partner's winning values reach the contact (and from there its other partners and persons),
-    # then every mapped field of the contact reaches the partner.
-    contact_changes = {}
-    for contact_field, partner_field in field_map.items():
-        if fields.get(contact_field, master) == "partner":
-            value = getattr(partner, sync.attname(type(partner), partner_field))
-            att = sync.attname(Contact, contact_field)
-            if getattr(target, att) != value:
-                contact_changes[att] = value
-    sync.apply_to_contact(target, contact_changes, reason=sync.history_reason(partner), exclude=partner)
-    partner_changes = {}
-    for contact_field, partner_field in sync.contact_to_partner_map(kind).items():
-        value = getattr(target, sync.attname(Contact, contact_field))
-        att = sync.attname(type(partner), partner_field)
-        if getattr(partner, att) != value:
-            partner_changes[att] = value
-    sync.write_changes(partner, partner_changes, sync.history_reason(target))
-    if kind in ("customer", "vendor") and target.type == ContactType.COMPANY and partner.contact.strip():
-        # The partner's contact text names one of the company's persons: that one is the primary contact.
-        person = target.persons.filter(name=partner.contact.strip()).first()
-        if person is not None:
-            link.primary_contact = person
-            ContactBusinessRelation.objects.filter(pk=link.pk).update(primary_contact=person)
-    sync.refresh_summaries([target.pk])
-    return link
+    sync.check_partner_unlinked(partner)
+    from_partner = {name for name in field_map if fields.get(name, master) == "partner"}
+    sync.link_pairs(kind, [(partner.pk, target.pk)], setup=setup, reason=sync.history_reason(partner),
+                    from_partner=from_partner)
+    return ContactBusinessRelation.objects.select_related("contact", kind).get(**{kind: partner})
 
 
 @transaction.atomic
@@ -217,13 +116,14 @@ def unlink(contact, kind: str):
     """Remove the link of ``kind`` from ``contact`` (a person's company); both records stay. Returns the partner."""
     kind = _kind(kind)
     target = contact.company if contact.type == ContactType.PERSON and contact.company_id else contact
-    link = _existing_link(target, kind)
+    link = (ContactBusinessRelation.objects.filter(contact=target, link_to_table=kind)
+            .select_related(kind).first())
     if link is None:
-        raise ValidationError(f"{sync.Describe(target)} is not linked to a {sync.KIND_LABELS[kind]}.")
+        raise ValidationError(f"{sync.Describe(target)} is not linked to a {kinds.get(kind).label}.")
     partner = link.partner
     with sync.suspended():
         link.delete()
-    sync.refresh_summaries([target.pk])
+    sync.finish(sync.ChangeSet(reason=f"Unlinked from {sync.describe(partner)}", relations={target.pk}))
     return partner
 
 
@@ -234,7 +134,7 @@ def unlink(contact, kind: str):
 
 def templates_for(kind: str, contact_type: str):
     """The templates a ``kind`` partner made from a contact of ``contact_type`` may use (none for banks)."""
-    model = TEMPLATE_MODELS.get(_kind(kind))
+    model = kinds.get(_kind(kind)).template_model
     if model is None:
         return CustomerTemplate.objects.none()
     return model.objects.filter(contact_type=contact_type).order_by("code")
@@ -242,32 +142,28 @@ def templates_for(kind: str, contact_type: str):
 
 def partner_contact(contact, kind: str):
     """The contact a partner of ``kind`` made from ``contact`` belongs to (a person's company)."""
-    return _target_contact(contact, kind)
+    return sync.target_contact(contact, kind)
 
 
 def _choose_template(kind: str, target, template):
-    if kind == "bank_account":
+    model = kinds.get(kind).template_model
+    if model is None:
         if template is not None:
-            raise ValidationError("Bank accounts are created without a template.")
+            raise ValidationError(f"{kinds.get(kind).title}s are created without a template.")
         return None
-    model = TEMPLATE_MODELS[kind]
     if template is not None:
         if isinstance(template, str):
             found = model.objects.filter(code=template).first()
             if found is None:
-                raise ValidationError(f"There is no {sync.KIND_LABELS[kind]} template {template}.")
+                raise ValidationError(f"There is no {kinds.get(kind).label} template {template}.")
             template = found
         return template
     candidates = list(templates_for(kind, target.type)[:50])
     if len(candidates) > 1:
         raise ValidationError(
-            f"Several {sync.KIND_LABELS[kind]} templates fit a {target.get_type_display().lower()} contact: "
+            f"Several {kinds.get(kind).label} templates fit a {target.get_type_display().lower()} contact: "
             f"{', '.join(str(t) for t in candidates)}. Choose one.")
     return candidates[0] if candidates else None
-
-
-def _is_blank(value) -> bool:
-    return value in (None, "") or (hasattr(value, "is_zero") and value.is_zero())
 
 
 @transaction.atomic
@@ -280,38 +176,21 @@ def create_partner_from_contact(contact, kind: str, *, template=None):
     ``created_without_template`` is True when a customer/vendor had no template to take details from).
     """
     kind = _kind(kind)
-    setup, target = _prepare(contact, kind)
+    setup = MarketingSetup.load()
+    target = sync.check_linkable(contact, kind, setup)
     template = _choose_template(kind, target, template)
-    model = sync.PARTNER_MODELS[kind]
-
-    partner = model()
-    sync.copy_fields(target, partner, sync.contact_to_partner_map(kind))
-    if template is not None:
-        for name in template.filled_fields:
-            att = sync.attname(model, name)
-            value = getattr(template, sync.attname(type(template), name))
-            if _is_blank(getattr(partner, att)) and not _is_blank(value):
-                setattr(partner, att, value)
-        if template.no_series_id:
-            partner.no = next_number(template.no_series, model=model)
+    partner = sync.partner_from_contact(target, kind, template)
+    if template is not None and template.no_series_id:
+        partner.no = next_number(template.no_series, model=type(partner))
     partner._change_reason = f"Created from contact {target.no}"
     with sync.suspended():
         partner.save()
-        _replace_placeholder(target, setup.code_for(kind))
-        link = sync.relation_row(target, partner, setup, kind)
-        link.save()
     del partner._change_reason
-
     # Template values in mapped fields reach the contact (and its other partners): linked records agree.
-    back = {}
-    for partner_field, contact_field in sync.partner_to_contact_map(kind).items():
-        value = getattr(partner, sync.attname(model, partner_field))
-        att = sync.attname(Contact, contact_field)
-        if getattr(target, att) != value:
-            back[att] = value
-    sync.apply_to_contact(target, back, reason=sync.history_reason(partner), exclude=partner)
-    sync.refresh_summaries([target.pk])
-    partner.created_without_template = kind != "bank_account" and template is None
+    sync.link_pairs(kind, [(partner.pk, target.pk)], setup=setup, reason=sync.history_reason(partner),
+                    from_partner=set(sync.differing_fields(target, partner, kind, both_ways_only=True)))
+    partner.refresh_from_db()
+    partner.created_without_template = kinds.get(kind).template_model is not None and template is None
     return partner
 
 
@@ -329,12 +208,13 @@ def create_contact_from_partner(partner):
     """
     kind = sync.kind_of(partner)
     setup = MarketingSetup.load()
-    _require_code(setup, kind)
+    sync.require_code(setup, kind)
+    if setup.contact_nos_id is None:
+        raise ValidationError("Contact Nos. is not set in Marketing Setup: new contacts need a number series.")
     partner = type(partner)._default_manager.select_for_update().get(pk=partner.pk)
-    link = _link_of_partner(partner)
-    if link is not None:
-        raise ValidationError(f"{sync.Describe(partner)} is already linked to {sync.describe(link.contact)}.")
-    return sync.create_contact_for_partner(partner, setup, kind)
+    sync.check_partner_unlinked(partner)
+    created = sync.create_contacts_for_partners(kind, [partner], setup, strict=True)
+    return Contact.objects.get(pk=created.companies[0].pk)
 
 
 @transaction.atomic
@@ -346,7 +226,7 @@ def set_primary_contact(partner, contact):
     phone and e-mail (and a customer's mobile) from it — which then reach the contact as usual.
     """
     kind = sync.kind_of(partner)
-    if kind == "bank_account":
+    if not kinds.get(kind).contact_text_person:
         raise ValidationError("A bank account has no primary contact: its contact text is kept as text.")
     link = _link_of_partner(partner)
     if link is None:
@@ -357,7 +237,7 @@ def set_primary_contact(partner, contact):
         return link
     if contact.pk != link.contact_id and contact.company_id != link.contact_id:
         raise ValidationError(f"{sync.Describe(contact)} is not related to {sync.describe(partner)}.")
-    _check_not_privacy_blocked(contact)
+    sync.check_not_privacy_blocked(contact)
     ContactBusinessRelation.objects.filter(pk=link.pk).update(primary_contact=contact)
     link.primary_contact = contact
     if contact.type == ContactType.PERSON and contact.pk != link.contact_id:
@@ -383,38 +263,26 @@ def contact_of(partner):
 def partners_of(contact) -> dict:
     """``{"customer": …, "vendor": …, "bank_account": …}`` linked to ``contact`` (a person: its company)."""
     target = contact.company if contact.type == ContactType.PERSON and contact.company_id else contact
-    result = dict.fromkeys(sync.PARTNER_MODELS)
+    result = dict.fromkeys(sync.KINDS)
     for link in (ContactBusinessRelation.objects.filter(contact=target).exclude(link_to_table="")
-                 .select_related(*sync.PARTNER_MODELS)):
+                 .select_related(*sync.KINDS)):
         result[link.link_to_table] = link.partner
     return result
 
 
 def resync(link, *, master: str = "contact") -> None:
-    """Make a linked pair agree again: ``master``'s mapped values win (``sync_check --repair``)."""
+    """Make a linked pair agree again: ``master``'s mapped values win (as ``sync_check --repair`` does)."""
     if master not in WINNERS:
         raise ValidationError(f"Choose whose data wins: contact or partner, not {master!r}.")
     with transaction.atomic():
-        contact = Contact.objects.select_for_update().get(pk=link.contact_id)
-        partner = link.partner
-        partner = type(partner)._default_manager.get(pk=partner.pk)
         kind = link.link_to_table
         if master == "partner":
-            changes = {}
-            for partner_field, contact_field in sync.partner_to_contact_map(kind).items():
-                value = getattr(partner, sync.attname(type(partner), partner_field))
-                att = sync.attname(Contact, contact_field)
-                if getattr(contact, att) != value:
-                    changes[att] = value
-            sync.apply_to_contact(contact, changes, reason=sync.history_reason(partner), exclude=partner)
+            reason = sync.history_reason(link.partner)
+            sync.finish(sync.ChangeSet(reason=reason, contacts=sync.pull_from_partners(
+                kind, [link.partner.pk], reason=reason)))
         else:
-            changes = {}
-            for contact_field, partner_field in sync.contact_to_partner_map(kind).items():
-                value = getattr(contact, sync.attname(Contact, contact_field))
-                att = sync.attname(type(partner), partner_field)
-                if getattr(partner, att) != value:
-                    changes[att] = value
-            sync.write_changes(partner, changes, sync.history_reason(contact))
+            contact = sync.lock_contacts([link.contact_id])[0]
+            sync.push_to_partners([contact.pk], reason=sync.history_reason(contact), kinds_=[kind])
 
 
 __all__ = [

@@ -1,13 +1,15 @@
 """Receivers: a guard, then one call into ``contacts.sync`` (all rules live there).
 
-They stand back for fixture loading (``raw``) and for rows the sync engine writes itself
-(``sync.suspended()``).
+A save is a change set of one: the receivers hand it to the engine, which ends it in
+``sync.finish`` like every other path. They stand back for fixture loading (``raw``) and for rows
+the sync engine writes itself (``sync.suspended()``).
 """
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from contacts import duplicates, sync
+from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation
+from partners import kinds
 
 
 def _active(raw=False) -> bool:
@@ -51,28 +53,13 @@ def on_relation_deleted(sender, instance, **kwargs):
         sync.relation_deleted(instance)
 
 
-def on_contact_saved_index_duplicates(sender, instance, created, raw=False, **kwargs):
-    """The duplicate index (contacts/duplicates.py) follows every contact save, the sync engine's own too."""
-    if not raw:
-        duplicates.contact_saved(instance, created)
-
-
-def on_partner_saved_index_duplicates(sender, instance, raw=False, **kwargs):
-    """A partner's changes reach its contact by UPDATE: the duplicate index follows after commit."""
-    if not raw:
-        duplicates.partner_saved(instance)
-
-
 def connect():
     pre_save.connect(on_contact_pre_save, sender=Contact, dispatch_uid="contacts.sync.contact_pre_save")
     post_save.connect(on_contact_saved, sender=Contact, dispatch_uid="contacts.sync.contact_saved")
-    post_save.connect(on_contact_saved_index_duplicates, sender=Contact, dispatch_uid="contacts.duplicates.index")
     pre_delete.connect(on_contact_pre_delete, sender=Contact, dispatch_uid="contacts.sync.contact_pre_delete")
-    for kind, model in sync.PARTNER_MODELS.items():
-        pre_save.connect(on_partner_pre_save, sender=model, dispatch_uid=f"contacts.sync.{kind}_pre_save")
-        post_save.connect(on_partner_saved, sender=model, dispatch_uid=f"contacts.sync.{kind}_saved")
-        post_save.connect(on_partner_saved_index_duplicates, sender=model,
-                          dispatch_uid=f"contacts.duplicates.{kind}_saved")
+    for key, kind in kinds.KINDS.items():
+        pre_save.connect(on_partner_pre_save, sender=kind.model, dispatch_uid=f"contacts.sync.{key}_pre_save")
+        post_save.connect(on_partner_saved, sender=kind.model, dispatch_uid=f"contacts.sync.{key}_saved")
     post_save.connect(on_relation_saved, sender=ContactBusinessRelation,
                       dispatch_uid="contacts.sync.relation_saved")
     post_delete.connect(on_relation_deleted, sender=ContactBusinessRelation,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from contacts.models import Contact
 from crm.models import SingletonModel, TimestampedModel
 from partners.models import Customer, CustomerTemplate, NoSeries, SalespersonPurchaser, Vendor
+from partners.numbering import next_number_from_setup
 
 CENT = Decimal("0.01")
 
@@ -106,8 +107,6 @@ class DocumentHeader(TimestampedModel):
 
     def save(self, **kwargs):
         if not self.no:
-            from partners.numbering import next_number_from_setup
-
             self.no = next_number_from_setup(DocumentSetup.load(), self.series_fields[self.document_type],
                                              type(self))
         self.version = (self.version or 0) + 1

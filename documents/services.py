@@ -458,10 +458,31 @@ def _customer_for_quote(quote: SalesHeader) -> Customer:
 def repoint_prospect_quotes(customer_id: int, contact_id: int) -> int:
     """Open quotes without a customer, for the contact or (a company) its persons, now name the customer
     linked to it. Returns how many quotes were re-pointed."""
-    return SalesHeader.objects.filter(
-        Q(sell_to_contact_id=contact_id) | Q(sell_to_contact__company_id=contact_id),
-        document_type=QUOTE, sell_to_customer__isnull=True, status=Status.OPEN,
-    ).update(sell_to_customer_id=customer_id, customer_template=None, updated_at=timezone.now())
+    return repoint_prospect_quotes_to({contact_id: customer_id})
+
+
+def repoint_prospect_quotes_to(customers: dict[int, int], chunk: int = 900) -> int:
+    """``repoint_prospect_quotes`` for many contacts at once: ``customers`` maps contact pk → customer pk.
+
+    One query per chunk finds the open quotes without a customer whose contact (or whose contact's
+    company) is among them; one UPDATE per customer that has any.
+    """
+    ids = list(customers)
+    repointed = 0
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        quotes = SalesHeader.objects.filter(
+            Q(sell_to_contact_id__in=part) | Q(sell_to_contact__company_id__in=part),
+            document_type=QUOTE, sell_to_customer__isnull=True, status=Status.OPEN,
+        ).values_list("pk", "sell_to_contact_id", "sell_to_contact__company_id")
+        by_customer = {}
+        for pk, contact_id, company_id in quotes:
+            owner = contact_id if contact_id in customers else company_id
+            by_customer.setdefault(customers[owner], []).append(pk)
+        for customer_id, pks in by_customer.items():
+            repointed += SalesHeader.objects.filter(pk__in=pks).update(
+                sell_to_customer_id=customer_id, customer_template=None, updated_at=timezone.now())
+    return repointed
 
 
 @transaction.atomic

@@ -1,21 +1,20 @@
 """Receivers: a guard, then one call into ``documents.services``.
 
 When a contact's company becomes a customer by any route (Create as → Customer, Link with existing,
-make_order), its open quotes that had no customer now name it (reference §9 edge case 16).
+the bulk link command, a link row written in the admin), its open quotes that had no customer now name
+it (reference §9 edge case 16). The sync engine announces every finished change set once, with the
+links it made (``contacts.sync.change_set_applied``), per row and in bulk alike.
 """
 
-from django.db.models.signals import post_save
+from contacts.sync import ChangeSet, change_set_applied
+from documents.services import repoint_prospect_quotes_to
 
-from contacts.models import ContactBusinessRelation
 
-
-def on_link_saved(sender, instance, created, raw=False, **kwargs):
-    if raw or not created or instance.customer_id is None:
-        return
-    from documents.services import repoint_prospect_quotes
-
-    repoint_prospect_quotes(instance.customer_id, instance.contact_id)
+def on_change_set_applied(sender, change_set: ChangeSet, **kwargs):
+    customers = {contact_id: partner_id for kind, partner_id, contact_id in change_set.links if kind == "customer"}
+    if customers:
+        repoint_prospect_quotes_to(customers)
 
 
 def connect():
-    post_save.connect(on_link_saved, sender=ContactBusinessRelation, dispatch_uid="documents.on_link_saved")
+    change_set_applied.connect(on_change_set_applied, sender=ChangeSet, dispatch_uid="documents.repoint_quotes")

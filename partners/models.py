@@ -19,6 +19,7 @@ from crm.validators import (
     validate_language_code,
     validate_phone_no,
 )
+from partners.numbering import next_number_from_setup, split_number
 
 
 class ContactType(models.TextChoices):
@@ -89,8 +90,6 @@ class NoSeries(models.Model):
         return self.code
 
     def clean(self):
-        from partners.numbering import split_number
-
         for field in ("starting_no", "ending_no", "last_no_used"):
             value = getattr(self, field)
             if value and split_number(value) is None:
@@ -167,7 +166,7 @@ class Party(TimestampedModel):
 
     def derive_values(self):
         """Fill the values that follow from the others, as every save does. Bulk writers that skip
-        ``save()`` (``contacts.bulk``) call this, so their rows hold exactly what a save stores."""
+        ``save()`` (the CRM's bulk writers) call this, so their rows hold exactly what a save stores."""
         self.follow_name()
 
     def save(self, **kwargs):
@@ -209,8 +208,6 @@ class NumberedPartner(models.Model):
         # a failure there leaves nothing behind, not even a number taken from the series.
         with transaction.atomic():
             if not self.no:
-                from partners.numbering import next_number_from_setup
-
                 self.no = next_number_from_setup(PartnerSetup.load(), self.setup_series_field, type(self))
             super().save(**kwargs)
 

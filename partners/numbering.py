@@ -9,8 +9,6 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from partners.models import NoSeries
-
 _NUMBER = re.compile(r"^(.*?)(\d+)$")
 
 
@@ -31,7 +29,7 @@ def _exceeds(number: str, ending_no: str) -> bool:
     return int(split_number(number)[1]) > int(split_number(ending_no)[1])
 
 
-def next_numbers(series: NoSeries, count: int = 1, *, model=None) -> list[str]:
+def next_numbers(series, count: int = 1, *, model=None) -> list[str]:
     """Take ``count`` numbers from ``series`` and return them in order.
 
     With ``model``, numbers already used by a row of that model (typed by hand, say) are
@@ -39,7 +37,7 @@ def next_numbers(series: NoSeries, count: int = 1, *, model=None) -> list[str]:
     ending number; nothing is taken then.
     """
     with transaction.atomic():
-        locked = NoSeries.objects.select_for_update().get(pk=series.pk)
+        locked = type(series).objects.select_for_update().get(pk=series.pk)
         numbers: list[str] = []
         current = locked.last_no_used
         while len(numbers) < count:
@@ -60,12 +58,12 @@ def next_numbers(series: NoSeries, count: int = 1, *, model=None) -> list[str]:
                 taken = {no for no in used.iterator() if no in wanted}
                 batch = [no for no in batch if no not in taken]
             numbers.extend(batch)
-        NoSeries.objects.filter(pk=locked.pk).update(last_no_used=current)
+        type(series).objects.filter(pk=locked.pk).update(last_no_used=current)
         series.last_no_used = current
         return numbers
 
 
-def next_number(series: NoSeries, *, model=None) -> str:
+def next_number(series, *, model=None) -> str:
     return next_numbers(series, 1, model=model)[0]
 
 

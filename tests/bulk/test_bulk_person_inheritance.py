@@ -6,7 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from contacts import consistency, linking, services, sync
+from contacts import services, sync
+from contacts.bulk import drift, link
 from contacts.models import Contact, ContactBusinessRelation
 from partners.models import Customer
 from tests import factories
@@ -82,7 +83,7 @@ def test_repair_reaches_persons_with_bounded_queries_whatever_the_number_of_comp
         companies.append(company)
     Customer.objects.update(phone_no="+49 40 0")
     with django_assert_max_num_queries(25):  # per chunk, not per company or person
-        consistency.repair("partner")
+        drift.repair("partner")
     assert set(Contact.objects.filter(company__in=companies).values_list("phone_no", flat=True)) == {"+49 40 0"}
 
 
@@ -120,7 +121,7 @@ def test_set_based_link_with_partner_master_gives_persons_what_link_contact_give
     by_service, by_bulk = world("A"), world("B")
     factories.marketing_setup()
     services.link_contact(by_service[0], by_service[1], master="partner")
-    linking.link_pairs("customer", [(by_bulk[1].pk, by_bulk[0].pk)], master="partner")
+    link.link_pairs("customer", [(by_bulk[1].pk, by_bulk[0].pk)], master="partner")
 
     skip = {"id", "no", "name", "search_name", "first_name", "company", "created_at", "updated_at", "version"}
 
@@ -150,6 +151,6 @@ def test_set_based_link_with_partner_master_stays_set_based_for_companies_with_p
         pairs.append((customer.pk, company.pk))
     setup = factories.marketing_setup()
     with django_assert_max_num_queries(40):  # per chunk, not per pair
-        linking.link_pairs("customer", pairs, master="partner", setup=setup)
+        link.link_pairs("customer", pairs, master="partner", setup=setup)
     assert sorted(Contact.objects.filter(type="person").values_list("phone_no", flat=True)) == [
         f"+49 40 {n}" for n in range(6)]

@@ -5,7 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from contacts import bulk, duplicates
+from contacts import sync
+from contacts.bulk import create as bulk
+from contacts.duplicates import index as duplicates
 from contacts.models import Contact, ContactBusinessRelation, ContactDuplicate, DuplicateSearchString, MarketingSetup
 from contacts.sync import partner_to_contact_map
 from partners.models import ContactType, Customer, NoSeries
@@ -138,7 +140,7 @@ def test_bad_batch_size_is_refused(setup_after):
 def test_an_interrupted_run_keeps_finished_batches_and_a_rerun_completes(setup_after, monkeypatch):
     factories.CustomerFactory.create_batch(5)
     setup_after()
-    original = bulk._create_batch
+    original = sync.create_contacts_for_partners
     calls = []
 
     def failing_second_batch(*args, **kwargs):
@@ -147,11 +149,11 @@ def test_an_interrupted_run_keeps_finished_batches_and_a_rerun_completes(setup_a
             raise RuntimeError("power cut")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(bulk, "_create_batch", failing_second_batch)
+    monkeypatch.setattr(sync, "create_contacts_for_partners", failing_second_batch)
     with pytest.raises(RuntimeError):
         run("customers", "--batch-size", "2")
     assert Contact.objects.count() == 2
-    monkeypatch.setattr(bulk, "_create_batch", original)
+    monkeypatch.setattr(sync, "create_contacts_for_partners", original)
     run("customers", "--batch-size", "2")
     assert Contact.objects.count() == 5
     assert ContactBusinessRelation.objects.filter(customer__isnull=False).count() == 5

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from contacts import linking
+from contacts.bulk import link as linking
 from contacts.models import Contact, ContactBusinessRelation
 from partners.models import Customer, Vendor
 from tests import factories

@@ -5,7 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from contacts import bulk, consistency, sync
+from contacts import sync
+from contacts.bulk import create as bulk
+from contacts.bulk import drift as consistency
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
 from partners.models import BankAccount, Customer, Vendor
 from tests import factories

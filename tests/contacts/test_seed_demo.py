@@ -9,7 +9,10 @@ from django.core.management import CommandError, call_command
 
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
 from contacts.selectors import change_history
-from contacts.sync import PARTNER_MODELS, attname, contact_to_partner_map
+from contacts.sync import attname, contact_to_partner_map
+from partners import kinds
+
+PARTNER_MODELS = {key: kind.model for key, kind in kinds.KINDS.items()}
 from crm.roles import create_roles
 from partners.models import BankAccount, ContactType, Customer, PartnerSetup, Vendor
 from partners.numbering import split_number

@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts import bulk
+from contacts.bulk import create
+from partners import kinds
 
 from ._progress import progress_bar
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
             "customer, vendor or bank account that has none. Re-running creates nothing new.")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(bulk.KIND_ARGUMENTS), help="which partners")
+        parser.add_argument("kind", choices=sorted(kinds.words()), help="which partners")
         parser.add_argument("--dry-run", action="store_true", help="count what would be created; write nothing")
         parser.add_argument("--batch-size", type=int, default=1000,
                             help="partners per transaction (default 1000)")
@@ -27,14 +28,14 @@ class Command(BaseCommand):
                **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        kind = bulk.KIND_ARGUMENTS[kind]
+        kind = kinds.from_word(kind).key
         filters = {"from_no": from_no, "to_no": to_no, "search_name": search_name, "currency": currency}
         try:
-            bulk.require_setup(kind)
-            total = bulk.partners_without_contact(kind, **filters).count()
-            with progress_bar(self, total=total, description=f"Contacts from {bulk.KIND_LABELS[kind]}",
+            create.require_setup(kind)
+            total = create.partners_without_contact(kind, **filters).count()
+            with progress_bar(self, total=total, description=f"Contacts from {kinds.get(kind).plural}",
                               enabled=not no_progress) as advance:
-                summary = bulk.create_contacts_from(kind, batch_size=batch_size, dry_run=dry_run,
+                summary = create.create_contacts_from(kind, batch_size=batch_size, dry_run=dry_run,
                                                     progress=advance, **filters)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from contacts import duplicates
-from contacts.models import DuplicateSearchString, MarketingSetup
+from contacts.duplicates import index as duplicates
+from contacts.models import Contact, DuplicateSearchString, MarketingSetup
 
 from ._progress import progress_bar
 
@@ -17,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, batch_size, no_progress, **options):
-        from contacts.models import Contact
-
         total = Contact.objects.filter(type=Contact.Type.COMPANY).count()
         with progress_bar(self, total=total, description="Duplicate search", enabled=not no_progress) as advance:
             result = duplicates.rebuild_index(batch_size=max(1, batch_size), progress=advance)

@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts import bulk, linking
+from contacts.bulk import link as linking
+from partners import kinds
 from contacts.matching import DEFAULT_LINK_SCORE
 
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
             "e-mail, phone, similar name), link the confident matches and report every candidate.")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(bulk.KIND_ARGUMENTS), help="which partners")
+        parser.add_argument("kind", choices=sorted(kinds.words()), help="which partners")
         parser.add_argument("--min-score", type=int, default=DEFAULT_LINK_SCORE,
                             help=f"link pairs scoring at least this, 1–100 (default {DEFAULT_LINK_SCORE})")
         parser.add_argument("--report-min-score", type=int, default=linking.REPORT_MIN_SCORE,
@@ -25,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, kind, min_score, report_min_score, master, dry_run, report, **options):
         if not 1 <= min_score <= 100:
             raise CommandError("--min-score must be between 1 and 100.")
-        kind = bulk.KIND_ARGUMENTS[kind]
+        kind = kinds.from_word(kind).key
         try:
             result = linking.link_contacts(kind, min_score=min_score, master=master, dry_run=dry_run,
                                            report_min_score=report_min_score)

@@ -45,7 +45,7 @@ from faker import Faker
 from schwifty import IBAN
 from tqdm import tqdm
 
-from contacts import duplicates
+from contacts.duplicates import index as duplicates
 from contacts.models import (
     BusinessRelation,
     Contact,
@@ -55,7 +55,6 @@ from contacts.models import (
     MarketingSetup,
 )
 from contacts.sync import (
-    PARTNER_MODELS,
     attname,
     business_relation_summary,
     contact_to_partner_map,
@@ -70,7 +69,10 @@ from partners.models import (
     Territory,
     VendorTemplate,
 )
+from partners import kinds
 from partners.numbering import next_numbers
+
+PARTNER_MODELS = {key: kind.model for key, kind in kinds.KINDS.items()}
 
 # ---------------------------------------------------------------------------------------------
 # Reference data

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts import consistency
+from contacts.bulk import drift
 
 
 class Command(BaseCommand):
@@ -15,11 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, repair, limit, **options):
         found = 0
-        for kind in consistency.KINDS:
-            drifts = consistency.find_drift(kind)
+        for kind in drift.KINDS:
+            drifts = drift.find_drift(kind)
             found += len(drifts)
-            for drift in drifts[:limit]:
-                self.stdout.write(drift.describe())
+            for item in drifts[:limit]:
+                self.stdout.write(item.describe())
             if len(drifts) > limit:
                 self.stdout.write(f"… and {len(drifts) - limit} more {kind.replace('_', ' ')} pairs.")
         if not found:
@@ -28,8 +28,8 @@ class Command(BaseCommand):
         if not repair:
             raise CommandError(f"{found} linked pair(s) differ. Re-run with --repair contact or --repair partner "
                                "to make one side win.", returncode=1)
-        repaired = consistency.repair(repair)
+        repaired = drift.repair(repair)
         self.stdout.write(f"Repaired {sum(repaired.values())} pair(s), the {repair}'s values winning.")
-        remaining = sum(len(consistency.find_drift(kind)) for kind in consistency.KINDS)
+        remaining = len(drift.find_drift())
         if remaining:
             raise CommandError(f"{remaining} pair(s) still differ after the repair.", returncode=2)

@@ -1,9 +1,10 @@
-"""Duplicate company contacts: the search index, detection, "not a duplicate", and merging.
+"""The duplicate index of company contacts, detection of possible duplicates, "not a duplicate".
 
 Follows Marketing Setup (reference §7.3, improved per DESIGN §9):
 - ``maintain_dupl_search_strings``: a company contact's normalized keys (name without case, accents
   and legal-form suffix; VAT registration no.; e-mail; phone numbers in E.164) are kept in
-  ``DuplicateSearchString`` whenever it is saved. Bulk creation always indexes what it creates.
+  ``DuplicateSearchString``: the sync engine's last step (``contacts.sync.finish``) re-indexes every
+  contact whose keys a change set changed and indexes every company it created, per row and in bulk.
 - ``autosearch_for_duplicates``: when a contact is indexed, contacts sharing one of its keys are
   scored (``contacts.matching.score``) and pairs at or above ``search_hit_pct`` are stored as
   ``ContactDuplicate``.
@@ -81,22 +82,25 @@ def _index_rows_with(wanted: dict) -> list[tuple]:
     """The index rows (``IndexRow`` values) whose ``column`` holds one of its ``values`` ({column: values}).
 
     Each column is looked up on its own, "not blank" as its partial index says, so that the index is
-    used. On PostgreSQL one statement with each value list sent as one array: the ORM would send
-    every value as a parameter of its own, and quoting thousands of them costs more than the lookups.
+    used, all in one statement (UNION ALL). On PostgreSQL each value list is sent as one array: a
+    parameter per value would cost more to quote than the lookups themselves.
     """
     if not wanted:
         return []
+    quote = connection.ops.quote_name
+    table, columns = quote(DuplicateSearchString._meta.db_table), ", ".join(map(quote, IndexRow._fields))
     if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        table, columns = quote(DuplicateSearchString._meta.db_table), ", ".join(map(quote, IndexRow._fields))
         sql = " UNION ALL ".join(f"SELECT {columns} FROM {table} WHERE {quote(column)} = ANY(%s) "
                                  f"AND {quote(column)} <> ''" for column in wanted)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [list(values) for values in wanted.values()])
-            return cursor.fetchall()
-    return [values_row for column, values in wanted.items()
-            for values_row in DuplicateSearchString.objects.filter(**{f"{column}__in": values})
-            .exclude(**{column: ""}).values_list(*IndexRow._fields)]
+        params = [list(values) for values in wanted.values()]
+    else:
+        sql = " UNION ALL ".join(f"SELECT {columns} FROM {table} WHERE {quote(column)} IN "
+                                 f"({', '.join(['%s'] * len(values))}) AND {quote(column)} <> ''"
+                                 for column, values in wanted.items())
+        params = [value for values in wanted.values() for value in values]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _score_pairs(rows, others, threshold):
@@ -138,6 +142,8 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
     written and contacts without a primary key get temporary negative ones.
     """
     setup = setup or MarketingSetup.load()
+    if not setup.maintain_dupl_search_strings:
+        return []
     companies = [c for c in contacts if c.is_company]
     rows = []
     for index, contact in enumerate(companies):
@@ -159,66 +165,50 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
     return [(lo, hi, value, reasons) for (lo, hi), (value, reasons) in pairs.items()]
 
 
-def contact_saved(contact: Contact, created: bool) -> None:
-    """After a contact save: re-index it once the transaction commits, if a key field may have changed.
-
-    The index is derived data: the user's save does not wait for (or fail with) the duplicate search.
-    """
-    keys = tuple(getattr(contact, f) for f in Contact.DUPLICATE_KEY_FIELDS)
-    if not created and getattr(contact, "_duplicate_keys", None) == keys:
-        return
-    contact._duplicate_keys = keys
-    pk = contact.pk
-    transaction.on_commit(lambda: _index_stored(pk))
+KEY_ATTS = frozenset(Contact.DUPLICATE_KEY_FIELDS)  # a change to one of these re-indexes the contact
 
 
-def partner_saved(partner) -> None:
-    """After a partner save: its changes may have reached its contact by an UPDATE (no contact signal),
-    so re-index that contact once the transaction commits."""
-    from contacts.models import ContactBusinessRelation
+def reindex(contacts, *, setup=None) -> int:
+    """Keep the search strings and duplicate pairs of these contacts (as stored now) current, set-based.
 
-    kind, pk = partner.kind, partner.pk
-
-    def reindex():
-        contact_id = (ContactBusinessRelation.objects.filter(**{f"{kind}_id": pk})
-                      .values_list("contact_id", flat=True).first())
-        if contact_id is not None:
-            _index_stored(contact_id)
-
-    transaction.on_commit(reindex)
-
-
-def _index_stored(pk):
-    contact = Contact.objects.filter(pk=pk).only("pk", *Contact.DUPLICATE_KEY_FIELDS).first()
-    if contact is not None:
-        index_contact(contact)
-
-
-def index_contact(contact: Contact, *, setup=None) -> bool:
-    """Keep one contact's search string and duplicate pairs current (called after every contact save).
-
-    Does nothing unless Marketing Setup maintains search strings, and only re-detects when a key
-    changed. A contact that is (or became) a person leaves the index. Returns True when re-indexed.
+    Does nothing unless Marketing Setup maintains search strings. Companies whose keys changed get a
+    new index row and are searched again (when Autosearch is on); contacts that are (or became)
+    persons leave the index. Returns the number of contacts re-indexed or removed.
     """
     setup = setup or MarketingSetup.load()
     if not setup.maintain_dupl_search_strings:
-        return False
-    if not contact.is_company:
-        deleted, _ = DuplicateSearchString.objects.filter(contact_id=contact.pk).delete()
-        if deleted:
-            _forget_pairs([contact.pk])
-        return bool(deleted)
-    row = search_string_for(contact)
-    old = DuplicateSearchString.objects.filter(contact_id=contact.pk).first()
-    if old is not None and _same_keys(old, row):
-        return False
-    with transaction.atomic():
-        _forget_pairs([contact.pk])
-        row.save()
+        return 0
+    contacts = list(contacts)
+    done = 0
+    persons = [c.pk for c in contacts if not c.is_company]
+    for start in range(0, len(persons), LOOKUP_CHUNK):
+        chunk = persons[start:start + LOOKUP_CHUNK]
+        gone = list(DuplicateSearchString.objects.filter(contact_id__in=chunk).values_list("contact_id", flat=True))
+        if gone:
+            DuplicateSearchString.objects.filter(contact_id__in=gone).delete()
+            _forget_pairs(gone)
+            done += len(gone)
+    companies = [c for c in contacts if c.is_company]
+    for start in range(0, len(companies), LOOKUP_CHUNK):
+        rows = {c.pk: index_values(c) for c in companies[start:start + LOOKUP_CHUNK]}
+        stored = {values[0]: IndexRow._make(values) for values in DuplicateSearchString.objects.filter(
+            contact_id__in=list(rows)).values_list(*IndexRow._fields)}
+        stale = [row for pk, row in rows.items() if stored.get(pk) != row]
+        if not stale:
+            continue
+        stale_ids = [row.contact_id for row in stale]
+        _forget_pairs(stale_ids)
+        DuplicateSearchString.objects.filter(contact_id__in=stale_ids).delete()
+        insert_values(DuplicateSearchString, IndexRow._fields, stale)
         if setup.autosearch_for_duplicates:
-            others = _rows_sharing_keys([row])
-            _store_pairs(_score_pairs([row], others.values(), setup.search_hit_pct))
-    return True
+            _store_pairs(_score_pairs(stale, _rows_sharing_keys(stale).values(), setup.search_hit_pct))
+        done += len(stale)
+    return done
+
+
+def index_contact(contact: Contact, *, setup=None) -> bool:
+    """Keep one contact's search string and duplicate pairs current; True when it was re-indexed."""
+    return bool(reindex([contact], setup=setup))
 
 
 def _forget_pairs(contact_pks):
@@ -274,93 +264,3 @@ def mark_separate(pair: ContactDuplicate) -> ContactDuplicate:
     pair.separate = True
     pair.save(update_fields=["separate"])
     return pair
-
-
-# ---------------------------------------------------------------------------------------------
-# Merging two contacts
-# ---------------------------------------------------------------------------------------------
-
-# The fields a user picks a surviving value for, in card order.
-MERGE_FIELDS = ("name", "name_2", "search_name", "address", "address_2", "city", "post_code", "county",
-                "country_code", "phone_no", "mobile_phone_no", "fax_no", "email", "home_page", "territory",
-                "language_code", "currency_code", "vat_registration_no", "salesperson")
-
-
-def differing_fields(survivor: Contact, other: Contact) -> list[str]:
-    attnames = {f: Contact._meta.get_field(f).attname for f in MERGE_FIELDS}
-    return [f for f in MERGE_FIELDS if getattr(survivor, attnames[f]) != getattr(other, attnames[f])]
-
-
-def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=()) -> Contact:
-    """Merge ``other`` into ``survivor`` and delete ``other``.
-
-    ``take_from_other`` names the fields whose value comes from ``other``; the rest keep the
-    survivor's. Business relations (and their links), persons, interactions, documents and every
-    other record pointing at ``other`` move to the survivor. Refused (ValidationError, nothing
-    changed) when both are linked to a partner of the same type, or when they are the same contact.
-    """
-    from django.core.exceptions import ValidationError
-
-    from contacts import consistency
-    from contacts.models import ContactBusinessRelation, InteractionLogEntry
-    from contacts.summary import refresh_relation_summaries
-
-    if survivor.pk == other.pk:
-        raise ValidationError("A contact cannot be merged with itself.")
-    unknown = set(take_from_other) - set(MERGE_FIELDS)
-    if unknown:
-        raise ValidationError(f"These fields cannot be merged: {', '.join(sorted(unknown))}.")
-    survivor_links = {r.link_to_table: r for r in ContactBusinessRelation.objects.filter(contact=survivor)
-                      .exclude(link_to_table="").select_related("customer", "vendor", "bank_account")}
-    other_links = {r.link_to_table: r for r in ContactBusinessRelation.objects.filter(contact=other)
-                   .exclude(link_to_table="").select_related("customer", "vendor", "bank_account")}
-    both = sorted(set(survivor_links) & set(other_links))
-    if both:
-        kind = both[0]
-        label = survivor_links[kind].get_link_to_table_display().lower()
-        raise ValidationError(
-            f"Contacts {survivor.no} and {other.no} are each linked to a {label} "
-            f"({survivor_links[kind].partner.no} and {other_links[kind].partner.no}); a contact links at most one "
-            f"{label}. Unlink one of them first.")
-
-    with transaction.atomic():
-        # Relation rows: a code the survivor already has is kept once (the linked row wins).
-        survivor_codes = {r.business_relation_id: r for r in ContactBusinessRelation.objects.filter(contact=survivor)}
-        for row in ContactBusinessRelation.objects.filter(contact=other):
-            mine = survivor_codes.get(row.business_relation_id)
-            if mine is None:
-                continue
-            if row.link_to_table and not mine.link_to_table:
-                mine.delete()
-            else:
-                row.delete()
-        ContactBusinessRelation.objects.filter(contact=other).update(contact=survivor)
-        ContactBusinessRelation.objects.filter(primary_contact=other).update(primary_contact=survivor)
-        Contact.objects.filter(company=other).update(company=survivor, company_name=survivor.name)
-        InteractionLogEntry.objects.filter(contact=other).update(contact=survivor)
-        _repoint_other_references(other, survivor)
-
-        for name in take_from_other:
-            attname = Contact._meta.get_field(name).attname
-            setattr(survivor, attname, getattr(other, attname))
-        other.delete()
-        survivor.save()
-        for kind in consistency.KINDS:  # partners that came with ``other`` now carry the survivor's values
-            consistency.push_contacts_to_partners(kind, [survivor.pk])
-        Contact.objects.filter(company=survivor).update(company_name=survivor.name)
-        refresh_relation_summaries([survivor.pk])
-        index_contact(survivor)
-    survivor.refresh_from_db()
-    return survivor
-
-
-def _repoint_other_references(other, survivor):
-    """Documents and any other table with a foreign key to Contact follow the merge (history stays as it was)."""
-    from contacts.models import ContactBusinessRelation, InteractionLogEntry
-
-    handled = {ContactBusinessRelation, InteractionLogEntry, Contact, DuplicateSearchString, ContactDuplicate}
-    for relation in Contact._meta.related_objects:
-        model = relation.related_model
-        if model in handled or not relation.many_to_one or model.__name__.startswith("Historical"):
-            continue
-        model._default_manager.filter(**{relation.field.name: other}).update(**{relation.field.name: survivor})

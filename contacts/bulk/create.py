@@ -1,0 +1,118 @@
+"""``create_contacts_from``: a contact for every customer, vendor or bank account without one, in batches.
+
+The driver pages through the selected partners by primary key, keeps those without a contact and
+hands each batch to the engine (``sync.create_contacts_for_partners``: the same function that makes
+one partner's contact when it is created or on "Create contact"). Each batch is one transaction, so
+an interrupted run loses nothing and a re-run picks up where it stopped.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from contacts import sync
+from contacts.models import ContactBusinessRelation, DuplicateSearchString, MarketingSetup
+from crm.bulk_insert import PlannerStatistics
+from partners import kinds
+
+
+def require_setup(kind: str) -> MarketingSetup:
+    """Marketing Setup, refusing with a clear message when ``kind`` cannot be synchronized."""
+    setup = MarketingSetup.load()
+    if setup.code_for(kind) is None:
+        spec = kinds.get(kind)
+        label = MarketingSetup._meta.get_field(spec.setup_code_field).verbose_name
+        raise ValidationError(f"{label} is not set in Marketing Setup: contacts cannot be created from "
+                              f"{spec.plural} until it names a business relation code.")
+    if setup.contact_nos is None:
+        raise ValidationError("Contact Nos. is not set in Marketing Setup: new contacts need a number series.")
+    return setup
+
+
+def partners_without_contact(kind: str, *, from_no="", to_no="", search_name="", currency=""):
+    """The partners of ``kind`` (filtered like BC's request page) that no contact is linked to."""
+    return filter_partners(kind, from_no=from_no, to_no=to_no, search_name=search_name,
+                           currency=currency).filter(contact_links__isnull=True)
+
+
+def filter_partners(kind: str, *, from_no="", to_no="", search_name="", currency=""):
+    queryset = kinds.get(kind).model.objects.all()
+    if from_no:
+        queryset = queryset.filter(no__gte=from_no)
+    if to_no:
+        queryset = queryset.filter(no__lte=to_no)
+    if search_name:
+        queryset = queryset.filter(search_name__icontains=search_name)
+    if currency:
+        queryset = queryset.filter(currency_code=currency.upper())
+    return queryset
+
+
+# ---------------------------------------------------------------------------------------------
+# create_contacts_from
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CreateSummary:
+    kind: str
+    dry_run: bool = False
+    selected: int = 0
+    created: int = 0
+    persons: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    refused: list = field(default_factory=list)  # "C00010 (bad@)" — partners with an invalid e-mail
+
+    def lines(self) -> list[str]:
+        verb = "Would create" if self.dry_run else "Created"
+        return [
+            f"{verb} {self.created} contact(s) from {kinds.get(self.kind).plural}"
+            + (f" and {self.persons} person(s) from their contact names" if self.persons else "") + ".",
+            f"Skipped {self.skipped} {kinds.get(self.kind).plural} that already have a contact.",
+            f"Possible duplicates: {self.duplicates}"
+            + (" (review them on the Duplicates page)." if self.duplicates and not self.dry_run else "."),
+        ] + ([f"Left out {len(self.refused)} with an e-mail that is not an e-mail address (correct it, then "
+              f"run again): {', '.join(self.refused[:20])}" + (" …" if len(self.refused) > 20 else "")]
+             if self.refused else [])
+
+
+def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = False, progress=None,
+                         **filters) -> CreateSummary:
+    """Create a linked company contact for every partner of ``kind`` (matching ``filters``) without one.
+
+    ``progress`` is called with the number of partners handled after each batch. Raises
+    ValidationError when Marketing Setup lacks the code for ``kind`` or Contact Nos.
+    """
+    if kind not in kinds.KINDS:
+        raise ValueError(f"Unknown partner kind {kind!r}")
+    setup = require_setup(kind)
+    summary = CreateSummary(kind=kind, dry_run=dry_run)
+    # Page through the selected partners by primary key and keep those without a contact: every page
+    # is one short index range, however many partners earlier runs have linked already.
+    has_contact = Exists(ContactBusinessRelation.objects.filter(**{kind: OuterRef("pk")}))
+    partners = filter_partners(kind, **filters).order_by("pk").annotate(has_contact=has_contact)
+    statistics = PlannerStatistics(ContactBusinessRelation, DuplicateSearchString)
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            page = list(partners.filter(pk__gt=last_pk)[:batch_size])
+            if not page:
+                break
+            last_pk = page[-1].pk
+            batch = [partner for partner in page if not partner.has_contact]
+            made = (sync.create_contacts_for_partners(kind, batch, setup, dry_run=dry_run)
+                    if batch else sync.CreatedContacts())
+        summary.refused.extend(made.refused)
+        created, persons, pairs = len(made.companies), made.persons, made.duplicates
+        summary.selected += len(page)
+        summary.skipped += len(page) - len(batch)
+        summary.created += created
+        summary.persons += persons
+        summary.duplicates += len(pairs)
+        statistics.grew(0 if dry_run else created)
+        if progress:
+            progress(len(batch))
+    return summary
