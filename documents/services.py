@@ -18,7 +18,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry
-from contacts.services import log_interaction
+from contacts.services import create_partner_from_contact, log_interaction
 from partners.models import ContactType, Customer, CustomerTemplate, Vendor
 
 from .models import PurchaseHeader, PurchaseLine, SalesHeader, SalesLine, Status
@@ -449,8 +449,6 @@ def _customer_for_quote(quote: SalesHeader) -> Customer:
             f"{quote} is for contact {contact}, which is not a customer yet, and has no customer template. "
             "Choose the customer template to create the customer from on the quote, then make the order."
         )
-    from contacts.services import create_partner_from_contact
-
     company = contact.company or contact
     return create_partner_from_contact(company, "customer", template=quote.customer_template)
 

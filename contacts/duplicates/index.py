@@ -50,10 +50,6 @@ def keys_of(row: DuplicateSearchString) -> MatchKeys:
                      email=row.email, phones=frozenset(p for p in (row.phone, row.mobile_phone) if p))
 
 
-def _same_keys(a: DuplicateSearchString, b: DuplicateSearchString) -> bool:
-    return all(getattr(a, f) == getattr(b, f) for f in DUPLICATE_SEARCH_KEYS)
-
-
 def _rows_sharing_keys(rows: list[DuplicateSearchString], *, skip=frozenset()):
     """Index rows of other contacts that share a normalized key with one of ``rows``.
 
