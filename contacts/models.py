@@ -18,6 +18,7 @@ from partners.models import (
     VatParty,
     Vendor,
 )
+from partners import kinds
 from partners.numbering import next_number_from_setup
 
 
@@ -281,11 +282,7 @@ class MarketingSetup(SingletonModel):
         return "Marketing Setup"
 
     def clean(self):
-        codes = {
-            "bus_rel_code_for_customers": self.bus_rel_code_for_customers_id,
-            "bus_rel_code_for_vendors": self.bus_rel_code_for_vendors_id,
-            "bus_rel_code_for_bank_accounts": self.bus_rel_code_for_bank_accounts_id,
-        }
+        codes = {kind.setup_code_field: getattr(self, f"{kind.setup_code_field}_id") for kind in kinds.KINDS.values()}
         seen = {}
         for field, value in codes.items():
             if value is None:
@@ -297,11 +294,7 @@ class MarketingSetup(SingletonModel):
 
     def code_for(self, kind: str) -> BusinessRelation | None:
         """The business relation code of a partner kind (``customer``, ``vendor``, ``bank_account``)."""
-        return {
-            "customer": self.bus_rel_code_for_customers,
-            "vendor": self.bus_rel_code_for_vendors,
-            "bank_account": self.bus_rel_code_for_bank_accounts,
-        }[kind]
+        return getattr(self, kinds.get(kind).setup_code_field)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ class LinkResult:
 
 def unlinked_partner_keys(kind: str):
     model = kinds.get(kind).model
-    fields = (*MATCH_FIELDS, "no") + (("vat_registration_no",) if kind != "bank_account" else ())
+    fields = (*MATCH_FIELDS, "no") + (("vat_registration_no",) if "vat_registration_no" in sync.BOTH_WAYS[kind] else ())
     info, keys = {}, []
     for row in model.objects.filter(contact_links__isnull=True).values(*fields).iterator(chunk_size=5000):
         info[row["pk"]] = (row["no"], row["name"])
