@@ -1,4 +1,4 @@
-"""Scenario 6: merging a contact into its twin (``contacts.duplicates.merge_contacts``) against the same
+"""Scenario 6: merging a contact into its twin (``contacts.duplicates.merge.merge_contacts``) against the same
 end state built with the per-row services.
 
 Each twin pair is one company entered twice (the same phone, the name in capitals): the survivor is
@@ -13,7 +13,8 @@ import random
 
 import pytest
 
-from contacts import duplicates, services
+from contacts import services
+from contacts.duplicates.merge import merge_contacts
 from contacts.models import Contact, ContactBusinessRelation
 from tests.equivalence import data, harness
 from tests.equivalence.snapshot import assert_none_found, assert_same_state, labelled
@@ -35,7 +36,7 @@ def plan(world) -> list[tuple[str, str, tuple]]:
 
 def by_merge(world):
     for survivor_no, other_no, take in plan(world):
-        harness.step(duplicates.merge_contacts, world.contact(survivor_no), world.contact(other_no),
+        harness.step(merge_contacts, world.contact(survivor_no), world.contact(other_no),
                      take_from_other=take)
     return plan(world)
 

@@ -1,14 +1,14 @@
 """Scenario 7: ``seed_demo`` writes its data in bulk, past every signal; re-deriving it per row changes
 nothing. After ``seed_demo --contacts 60 --seed …`` the snapshot must equal the snapshot after the
 duplicate index is rebuilt (``find_duplicates``), after every relation summary is recomputed
-(``contacts.summary.refresh_relation_summaries``), after every contact and partner is saved
+(``contacts.sync.refresh_summaries``), after every contact and partner is saved
 unchanged (each save re-derives names, search names, company names and re-indexes), and
 ``sync_check`` finds no drift."""
 
 import pytest
 
 from contacts.models import Contact
-from contacts.summary import refresh_relation_summaries
+from contacts.sync import refresh_summaries
 from tests.equivalence import data, harness
 from tests.equivalence.snapshot import assert_none_found, assert_same_state, snapshot
 
@@ -35,7 +35,7 @@ def test_rebuilding_the_duplicate_index_changes_nothing(seed):
 @pytest.mark.parametrize("seed", data.SEEDS)
 def test_recomputing_every_relation_summary_changes_nothing(seed):
     before = seeded(seed)
-    harness.step(refresh_relation_summaries, list(Contact.objects.order_by("pk").values_list("pk", flat=True)))
+    harness.step(refresh_summaries, list(Contact.objects.order_by("pk").values_list("pk", flat=True)))
     assert_same_state(before, snapshot(), labels=LABELS)
 
 
