@@ -31,7 +31,8 @@ def render_page(request, template, context=None, *, regions=(), default_region=N
 
     ``regions``: the partials an htmx request may ask for by target. ``default_region``: the one an htmx
     request gets when it targets none of them; for endpoints that only htmx forms swapping that region call
-    (e.g. a document's line actions), without it such requests get the whole page (also when htmx reloads a page for its history).
+    (e.g. a document's line actions); without it such requests get the whole page. An htmx request that
+    reloads a page for its history always gets the whole page.
     """
     if default_region is not None and default_region not in regions:
         raise ValueError(f"default_region {default_region!r} is not one of the regions {regions!r}")

@@ -57,3 +57,4 @@ def finance(client, finance_user):
 
 
 HX = {"HX-Request": "true"}
+RESULTS = {**HX, "HX-Target": "results"}  # the list screens' search, sort and page links swap #results

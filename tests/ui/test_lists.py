@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factories
-from tests.ui.conftest import HX
+from tests.ui.conftest import RESULTS
 
 # session, user, the user's and the groups' permissions
 BASE = 4
@@ -89,7 +89,7 @@ def test_pagination_keeps_search_and_filters_in_its_links(sales, db):
 
 
 def test_htmx_search_returns_only_the_results_region(sales, contacts):
-    response = sales.get("/contacts/", {"q": "fabri"}, headers=HX)
+    response = sales.get("/contacts/", {"q": "fabri"}, headers=RESULTS)
     content = names(response)
     assert content.lstrip().startswith('<div id="results"')
     assert "<html" not in content and "Fabrikam Inc." in content and "Contoso" not in content
@@ -110,7 +110,7 @@ def test_contact_list_query_count_is_fixed_and_does_not_grow_with_rows(sales, co
     # a filter by code looks the code up once
     _count(django_assert_num_queries, sales, "/contacts/?relation=PRESS", BASE + 5)
     # the htmx fragment is only the rows: no filter lookups
-    _count(django_assert_num_queries, sales, "/contacts/?q=a", BASE + 1, headers=HX)
+    _count(django_assert_num_queries, sales, "/contacts/?q=a", BASE + 1, headers=RESULTS)
 
 
 @pytest.mark.parametrize("url, user_fixture, factory", [
@@ -129,8 +129,8 @@ def test_partner_lists_search_and_keep_a_fixed_query_count(request, django_asser
     for i in range(15):
         factory(name=f"Other partner {i}")
     _count(django_assert_num_queries, client, url, BASE + 1)
-    _count(django_assert_num_queries, client, url + "?q=o&sort=-city", BASE + 1, headers=HX)
-    fragment = names(client.get(url, {"q": "tailspin"}, headers=HX))
+    _count(django_assert_num_queries, client, url + "?q=o&sort=-city", BASE + 1, headers=RESULTS)
+    fragment = names(client.get(url, {"q": "tailspin"}, headers=RESULTS))
     assert fragment.lstrip().startswith('<div id="results"') and "<html" not in fragment
 
 
