@@ -9,7 +9,7 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self):
-        from contacts import signals
+        from contacts import csv_specs, signals  # noqa: F401 - csv_specs registers the CSV columns
         from contacts.views import partner_panel
         from partners import cards
 

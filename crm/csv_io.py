@@ -1,6 +1,7 @@
 """CSV export and import of one model, with a preview and row-level errors.
 
-Generic (it knows models, not apps), so the admin of any app and the list screens can use it.
+Generic (it knows models, not apps), so the admin of any app and the list screens can use it; the CSV
+screens (``crm.csv_views``) find a spec by its ``name``.
 A ``CsvSpec`` names the columns: model fields, where a foreign key is written and read as the
 related row's code (``territory`` → ``T01``). Import rules:
 
@@ -34,10 +35,19 @@ class CsvSpec:
     columns: tuple[str, ...]
     lookups: dict = field(default_factory=dict)  # FK field name → field of the related model written in CSV
     key: str = "no"
+    name: str = ""  # the CSV screens' URL word (/contacts/csv/<name>/export/); default: the model's name
+    list_url: str = ""  # URL name of the list screen the CSV screens return to ("" → see crm.csv_views)
+
+    def __post_init__(self):
+        self.name = self.name or self.model._meta.model_name
 
     @property
     def label(self):
         return str(self.model._meta.verbose_name_plural)
+
+    def perm(self, action: str) -> str:
+        """The permission to ``action`` (view, add, change) the spec's model."""
+        return f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,12 +261,17 @@ def run_import(spec: CsvSpec, text: str, *, exclude_bad_rows: bool = False) -> t
 # Admin action
 # ---------------------------------------------------------------------------------------------
 
-SPECS: dict = {}  # model → CsvSpec, filled by each app's csv_specs module
+SPECS: dict = {}  # model → CsvSpec, filled by each app's csv_specs module (imported by its AppConfig.ready)
 
 
 def register(spec: CsvSpec) -> CsvSpec:
     SPECS[spec.model] = spec
     return spec
+
+
+def spec_named(name: str) -> CsvSpec | None:
+    """The registered spec whose URL word is ``name``, or None."""
+    return next((spec for spec in SPECS.values() if spec.name == name), None)
 
 
 def export_as_csv(modeladmin, request, queryset):

@@ -52,7 +52,8 @@ def partner_list(request, kind):
     sort, rows = selectors.partner_list(kind, q=search.cleaned_data.get("q"), sort=request.GET.get("sort"))
     context = {"kind": kind, "urls": url_names(kind), "search": search, "sort": sort,
                "page": paginate(rows, request.GET.get("page")), "columns": sort_columns(sort, selectors.COLUMNS),
-               "can_add": request.user.has_perm(kind.perm("add"))}
+               "can_add": request.user.has_perm(kind.perm("add")),
+               "can_import": request.user.has_perms([kind.perm("add"), kind.perm("change")])}
     return render_page(request, "partners/partner_list.html", context, regions=("results",))
 
 

@@ -1,0 +1,11 @@
+# The role fixtures (a signed-in client per role) of the screen tests.
+from tests.ui.conftest import (  # noqa: F401
+    finance,
+    finance_user,
+    nobody,
+    purchasing,
+    purchasing_user,
+    roles,
+    sales,
+    sales_user,
+)
