@@ -48,6 +48,9 @@ class Providers:
         if provider in self._providers:
             self._providers.remove(provider)
 
+    def __iter__(self):
+        return iter(list(self._providers))
+
     def collect(self, request, kind, partner) -> list[Panel]:
         """The panels the providers give for ``partner`` (of ``kind``), without the ``None`` answers."""
         panels = (provider(request, kind, partner) for provider in self._providers)

@@ -5,6 +5,7 @@ from tests.ui.conftest import (  # noqa: F401
     nobody,
     purchasing,
     purchasing_user,
+    queries,
     roles,
     sales,
     sales_user,
