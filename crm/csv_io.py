@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import StreamingHttpResponse
 
 MAX_ROWS = 50_000
 TRUE_WORDS = {"1", "true", "yes", "y", "x"}
@@ -274,14 +275,16 @@ def spec_named(name: str) -> CsvSpec | None:
     return next((spec for spec in SPECS.values() if spec.name == name), None)
 
 
+def export_response(spec: CsvSpec, queryset=None) -> StreamingHttpResponse:
+    """The rows of ``queryset`` (default: all) as a streamed CSV download named after the model."""
+    response = StreamingHttpResponse(export_rows(spec, queryset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{spec.model._meta.model_name}s.csv"'
+    return response
+
+
 def export_as_csv(modeladmin, request, queryset):
     """Admin action: the selected rows as a CSV file (the same columns as the list screens' export)."""
-    from django.http import StreamingHttpResponse
-
-    spec = SPECS[queryset.model]
-    response = StreamingHttpResponse(export_rows(spec, queryset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{queryset.model._meta.model_name}s.csv"'
-    return response
+    return export_response(SPECS[queryset.model], queryset)
 
 
 export_as_csv.short_description = "Export selected as CSV"

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -53,9 +53,7 @@ def csv_export(request, kind):
         for name in (name for name in SEARCHED if name in spec.columns):
             condition |= Q(**{f"{name}__icontains": q})
         queryset = queryset.filter(condition)
-    response = StreamingHttpResponse(csv_io.export_rows(spec, queryset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{spec.model._meta.model_name}s.csv"'
-    return response
+    return csv_io.export_response(spec, queryset)
 
 
 class UploadForm(forms.Form):
