@@ -2,12 +2,17 @@ from django.apps import AppConfig
 
 
 class ContactsConfig(AppConfig):
-    """The CRM side. It listens to partners' model signals and keeps both sides in step."""
+    """The CRM side. It listens to partners' model signals and keeps both sides in step, and shows the linked
+    contact on the partner pages through ``partners.cards``."""
 
     name = "contacts"
     verbose_name = "Contacts"
 
     def ready(self):
-        from contacts import signals
+        from contacts import csv_specs, signals  # noqa: F401 - csv_specs registers the CSV columns
+        from contacts.views import partner_panel
+        from partners import cards
 
         signals.connect()
+        cards.card_panels.register(partner_panel.linked_contact)
+        cards.delete_notes.register(partner_panel.contact_kept)

@@ -6,12 +6,13 @@ Thin views: the rules (index, detection, merge) live in contacts.duplicates (ind
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.duplicates import index as duplicates
 from contacts.duplicates import merge
 from contacts.models import Contact, ContactDuplicate
+from crm.htmx import render_page
 from crm.pagination import paginate
 from crm.permissions import require
 
@@ -20,12 +21,9 @@ from crm.permissions import require
 @require("contacts.view_contact")
 def duplicate_list(request):
     page = paginate(duplicates.open_pairs(), request.GET.get("page"))
-    template = "contacts/duplicate_list.html"
-    if request.htmx:
-        template += "#pairs"
-    return render(request, template, {"page": page,
-                                      "can_merge": request.user.has_perms(["contacts.change_contact",
-                                                                           "contacts.delete_contact"])})
+    can_merge = request.user.has_perms(["contacts.change_contact", "contacts.delete_contact"])
+    return render_page(request, "contacts/duplicate_list.html", {"page": page, "can_merge": can_merge},
+                       regions=("pairs",))
 
 
 @require_POST
@@ -87,4 +85,4 @@ def duplicate_merge(request, pk):
         else:
             messages.success(request, f"Contact {other_label} was merged into {survivor.no} {survivor.name}.")
             return redirect(survivor)
-    return render(request, "contacts/duplicate_merge.html", {"pair": pair, "form": form, "errors": errors})
+    return render_page(request, "contacts/duplicate_merge.html", {"pair": pair, "form": form, "errors": errors})

@@ -85,7 +85,9 @@ class ContactFilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
-class PartnerSearchForm(forms.Form):
+class LinkSearchForm(forms.Form):
+    """The search box of the link dialogs (partners from the contact card, contacts from the partner card)."""
+
     q = forms.CharField(required=False, max_length=100, label="Search")
 
 

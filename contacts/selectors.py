@@ -1,67 +1,153 @@
-"""Reads for screens about synchronization: the change history of a contact or partner.
+"""Every read of the contact screens and the link dialogs: querysets with their joins applied, so a page's
+query count does not grow with its rows.
 
-``change_history(obj)`` turns django-simple-history's snapshots into field-level changes — which
-field, old and new value, who, when, and the source: for changes made by synchronization the
-record they came from ("Synchronized from customer C00010"). A fixed number of queries: one for
-the snapshots (with their users), one per kind of foreign key that changed.
+The change history of a contact (or partner) is read by ``crm.change_history`` and offered here too.
+Writes are in ``contacts.services``.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
-IGNORED_FIELDS = {"id", "version", "created_at", "updated_at", "history_id", "history_date",
-                  "history_change_reason", "history_type", "history_user"}
+from contacts import sync
+from contacts.models import Contact, ContactBusinessRelation
+from crm.change_history import FieldChange, change_history
+from crm.sorting import sort_key
+from partners.kinds import PartnerKind
+from partners.selectors import partner_search
+
+__all__ = [
+    "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_for_card", "contact_by_pk",
+    "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
+    "contact_for_link", "partner_link",
+]
+
+CONTACT_SORTS = {
+    "no": "no", "name": "name", "type": "type", "company": "company_name", "city": "city",
+    "country": "country_code", "relation": "contact_business_relation",
+}
+CONTACT_COLUMNS = [("No.", "no"), ("Name", "name"), ("Type", "type"), ("Company", "company"), ("City", "city"),
+                   ("Country", "country"), ("Phone", None), ("E-mail", None), ("Relation", "relation"),
+                   ("Salesperson", None)]
+MAX_PK = 2**63 - 1
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    field: str  # the model field's name
-    label: str  # its verbose name, for people
-    old: object  # display values: foreign keys as their str(), None when there was none
-    new: object
-    who: str  # the user's name, or "" for changes made by a command or the system
-    when: datetime
-    source: str  # history_change_reason: "Synchronized from customer C00010", "Created from …", or ""
-
-    @property
-    def synchronized(self) -> bool:
-        return self.source.startswith("Synchronized from")
+def _pk(value):
+    """``value`` (from a query string or form) as a primary key, or None when it cannot be one."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk <= MAX_PK else None
 
 
-def change_history(obj, *, limit: int = 20) -> list[FieldChange]:
-    """The latest field-level changes of ``obj`` (a contact, customer, vendor or bank account), newest first.
+# ---------------------------------------------------------------------------------------------
+# List, card, delete
+# ---------------------------------------------------------------------------------------------
 
-    Looks at the ``limit`` most recent changes (plus the snapshot before the oldest of them) and
-    returns at most ``limit`` field changes. A record's creation is not a field change.
+
+def contact_list(*, filters, sort=None):
+    """(sort parameter, contacts matching the list's search and filters in that order); salesperson joined."""
+    qs = Contact.objects.select_related("salesperson")
+    q = filters.get("q", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(no__icontains=q) | Q(name__icontains=q) | Q(company_name__icontains=q) | Q(email__icontains=q)
+            | Q(phone_no__icontains=q) | Q(mobile_phone_no__icontains=q) | Q(city__icontains=q)
+        )
+    if filters.get("type"):
+        qs = qs.filter(type=filters["type"])
+    if filters.get("relation"):
+        qs = qs.filter(Exists(ContactBusinessRelation.objects.filter(
+            contact=OuterRef("pk"), business_relation=filters["relation"])))
+    if filters.get("salesperson"):
+        qs = qs.filter(salesperson=filters["salesperson"])
+    if filters.get("territory"):
+        qs = qs.filter(territory=filters["territory"])
+    if filters.get("country"):
+        qs = qs.filter(country_code=filters["country"])
+    sort, order_by = sort_key(sort, CONTACT_SORTS, "no")
+    return sort, qs.order_by(*order_by)
+
+
+def contact_for_card(pk):
+    """The contact with the card's joins; ``Contact.DoesNotExist`` when there is none."""
+    return Contact.objects.select_related("company", "salesperson", "territory").get(pk=pk)
+
+
+def contact_by_pk(pk):
+    """The bare contact row; ``Contact.DoesNotExist`` when there is none."""
+    return Contact.objects.get(pk=pk)
+
+
+def relations_of(contact):
+    """The contact's business relations with their partners (one query)."""
+    return list(
+        ContactBusinessRelation.objects.filter(contact=contact)
+        .select_related("business_relation", "customer", "vendor", "bank_account", "primary_contact")
+        .order_by("business_relation__code")
+    )
+
+
+def persons_of(company):
+    return list(company.persons.order_by("name", "pk").only("pk", "no", "name", "job_title", "email", "phone_no"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Link with existing (contact card) and Link with contact (partner card)
+# ---------------------------------------------------------------------------------------------
+
+
+def partners_for_link(kind: PartnerKind, q):
+    """Partners of ``kind`` matching ``q``, each with ``linked_contact_no`` / ``linked_contact_name`` when
+    linked to a contact already."""
+    linked = ContactBusinessRelation.objects.filter(**{kind.key: OuterRef("pk")})
+    return partner_search(kind.model, q).annotate(
+        linked_contact_no=Subquery(linked.values("contact__no")[:1]),
+        linked_contact_name=Subquery(linked.values("contact__name")[:1]),
+    ).order_by("no", "pk")
+
+
+def partner_for_link(kind: PartnerKind, pk):
+    """The partner chosen in a link dialog (annotated as in ``partners_for_link``), or None for a bad id."""
+    pk = _pk(pk)
+    if pk is None:
+        return None
+    return partners_for_link(kind, "").select_related(*kind.related).filter(pk=pk).first()
+
+
+def link_fields(kind: PartnerKind):
+    """The mapped fields whose winner the user can choose (both-ways fields, contact field names)."""
+    return list(sync.BOTH_WAYS[kind.key])
+
+
+def contacts_for_link(kind: PartnerKind, q):
+    """Contacts matching ``q`` for "Link with contact" on a partner card.
+
+    Each row has ``linked_partner_no`` / ``linked_partner_name`` when the contact that would hold the link
+    (a person's company, else the contact itself) already links a partner of ``kind``.
     """
-    model = type(obj)
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit + 1])
-    fields = [f for f in model._meta.concrete_fields if f.attname not in IGNORED_FIELDS and f.name not in IGNORED_FIELDS]
-    raw = []
-    for newer, older in zip(records, records[1:], strict=False):
-        user = newer.history_user
-        who = (user.get_full_name() or user.get_username()) if user is not None else ""
-        for f in fields:
-            before, after = getattr(older, f.attname), getattr(newer, f.attname)
-            if before != after:
-                raw.append((f, before, after, who, newer.history_date, newer.history_change_reason or ""))
-    raw = raw[:limit]
-    labels = _foreign_key_labels(raw)
-    return [
-        FieldChange(f.name, str(f.verbose_name), labels.get((f.name, before), before),
-                    labels.get((f.name, after), after), who, when, source)
-        for f, before, after, who, when, source in raw
-    ]
+    qs = Contact.objects.all()
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(company_name__icontains=q) | Q(city__icontains=q)
+                       | Q(email__icontains=q) | Q(phone_no__icontains=q))
+    linked = ContactBusinessRelation.objects.filter(
+        contact_id=Coalesce(OuterRef("company_id"), OuterRef("pk")), link_to_table=kind.key)
+    return qs.annotate(
+        linked_partner_no=Subquery(linked.values(f"{kind.key}__no")[:1]),
+        linked_partner_name=Subquery(linked.values(f"{kind.key}__name")[:1]),
+    ).order_by("no", "pk")
 
 
-def _foreign_key_labels(raw) -> dict:
-    """(field name, id) → str(related row), one query per foreign key field that appears."""
-    wanted: dict = {}
-    for f, before, after, *_ in raw:
-        if f.is_relation:
-            wanted.setdefault(f, set()).update(v for v in (before, after) if v is not None)
-    labels = {}
-    for f, ids in wanted.items():
-        for pk, row in f.related_model._default_manager.in_bulk(list(ids)).items():
-            labels[(f.name, pk)] = str(row)
-    return labels
+def contact_for_link(kind: PartnerKind, pk):
+    """The contact chosen in "Link with contact" (annotated as in ``contacts_for_link``), or None for a bad id."""
+    pk = _pk(pk)
+    if pk is None:
+        return None
+    return contacts_for_link(kind, "").select_related("company", "territory", "salesperson").filter(pk=pk).first()
+
+
+def partner_link(partner, kind: PartnerKind):
+    """The link row of ``partner`` with its contact and primary contact, or None when it has no contact."""
+    return (ContactBusinessRelation.objects.filter(**{kind.key: partner})
+            .select_related("contact", "primary_contact").first())

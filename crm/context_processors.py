@@ -2,8 +2,8 @@
 
 from django.urls import NoReverseMatch, reverse
 
-# (label, URL name, permission needed). Other parts add their pages here with one line each
-# (e.g. ("Duplicates", "contacts:duplicates", "contacts.view_contact")).
+# (label, URL name, permission needed), in the order of the top bar; a page joins it with one line. The entry
+# whose permission is a model's view permission is that model's list (crm.csv_views returns there).
 NAVIGATION = [
     ("Contacts", "contacts:list", "contacts.view_contact"),
     ("Customers", "partners:customer-list", "partners.view_customer"),

@@ -1,6 +1,7 @@
 """CSV export and import of one model, with a preview and row-level errors.
 
-Generic (it knows models, not apps), so the admin of any app and the list screens can use it.
+Generic (it knows models, not apps), so the admin of any app and the list screens can use it; the CSV
+screens (``crm.csv_views``) find a spec by its ``name``.
 A ``CsvSpec`` names the columns: model fields, where a foreign key is written and read as the
 related row's code (``territory`` → ``T01``). Import rules:
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import StreamingHttpResponse
 
 MAX_ROWS = 50_000
 TRUE_WORDS = {"1", "true", "yes", "y", "x"}
@@ -34,10 +36,19 @@ class CsvSpec:
     columns: tuple[str, ...]
     lookups: dict = field(default_factory=dict)  # FK field name → field of the related model written in CSV
     key: str = "no"
+    name: str = ""  # the CSV screens' URL word (/contacts/csv/<name>/export/); default: the model's name
+    list_url: str = ""  # URL name of the list screen the CSV screens return to ("" → see crm.csv_views)
+
+    def __post_init__(self):
+        self.name = self.name or self.model._meta.model_name
 
     @property
     def label(self):
         return str(self.model._meta.verbose_name_plural)
+
+    def perm(self, action: str) -> str:
+        """The permission to ``action`` (view, add, change) the spec's model."""
+        return f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,7 +262,7 @@ def run_import(spec: CsvSpec, text: str, *, exclude_bad_rows: bool = False) -> t
 # Admin action
 # ---------------------------------------------------------------------------------------------
 
-SPECS: dict = {}  # model → CsvSpec, filled by each app's csv_specs module
+SPECS: dict = {}  # model → CsvSpec, filled by each app's csv_specs module (imported by its AppConfig.ready)
 
 
 def register(spec: CsvSpec) -> CsvSpec:
@@ -259,14 +270,21 @@ def register(spec: CsvSpec) -> CsvSpec:
     return spec
 
 
+def spec_named(name: str) -> CsvSpec | None:
+    """The registered spec whose URL word is ``name``, or None."""
+    return next((spec for spec in SPECS.values() if spec.name == name), None)
+
+
+def export_response(spec: CsvSpec, queryset=None) -> StreamingHttpResponse:
+    """The rows of ``queryset`` (default: all) as a streamed CSV download named after the model."""
+    response = StreamingHttpResponse(export_rows(spec, queryset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{spec.model._meta.model_name}s.csv"'
+    return response
+
+
 def export_as_csv(modeladmin, request, queryset):
     """Admin action: the selected rows as a CSV file (the same columns as the list screens' export)."""
-    from django.http import StreamingHttpResponse
-
-    spec = SPECS[queryset.model]
-    response = StreamingHttpResponse(export_rows(spec, queryset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{queryset.model._meta.model_name}s.csv"'
-    return response
+    return export_response(SPECS[queryset.model], queryset)
 
 
 export_as_csv.short_description = "Export selected as CSV"

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Contact
+from crm.htmx import render_page
 
 from . import selectors, services
 from .forms import (
@@ -116,12 +117,7 @@ def document_list(request, side):
     page = _paginate(selectors.document_list(side.model, document_type=document_type, q=q), request.GET.get("page"))
     context = {"side": side, "page": page, "q": q, "document_type": document_type,
                "document_types": side.model.DocumentType.choices}
-    template = "documents/document_list.html"
-    if request.htmx and request.htmx.target == "document-rows":
-        template += "#document-rows"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_page(request, "documents/document_list.html", context, regions=("document-rows",))
 
 
 def _card_context(request, side: Side, document, *, header_form=None, line_form=None, edit_line=None,
@@ -172,7 +168,7 @@ def document_detail(request, side, pk):
         edit_line = next((line for line in document.lines.all() if str(line.pk) == request.GET["edit_line"]), None)
     context = _card_context(request, side, document, header_form=header_form, edit_line=edit_line,
                             edit_form=side.line_form(instance=edit_line, auto_id=EDIT_IDS) if edit_line else None)
-    return render(request, "documents/document_detail.html", context)
+    return render_page(request, "documents/document_detail.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,8 +179,7 @@ def document_detail(request, side, pk):
 def _lines_response(request, side: Side, document, **context_kwargs):
     """For htmx, the lines region; otherwise the whole card (used when a form has errors)."""
     context = _card_context(request, side, document, **context_kwargs)
-    template = "documents/document_detail.html"
-    return render(request, template + "#lines" if request.htmx else template, context)
+    return render_page(request, "documents/document_detail.html", context, regions=("lines",), default_region="lines")
 
 
 def _line(document, line_pk):

@@ -4,8 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from crm import csv_io
 from crm.admin import CsvImportLinkAdmin, SingletonAdmin
 
-from . import csv_specs  # noqa: F401 - registers the CSV columns
-
+from . import csv_specs
 from .models import (
     BankAccount,
     Customer,
@@ -61,7 +60,7 @@ class PartnerAdmin(CsvImportLinkAdmin, SimpleHistoryAdmin):
 
 @admin.register(Customer)
 class CustomerAdmin(PartnerAdmin):
-    csv_import_kind = "customer"
+    csv_import_kind = csv_specs.CUSTOMER_CSV.name
     list_display = ("no", "name", "city", "country_code", "phone_no", "email", "salesperson", "blocked")
     list_filter = ("contact_type", "blocked", "salesperson", *PartnerAdmin.list_filter)
     list_select_related = ("territory", "salesperson")
@@ -80,7 +79,7 @@ class CustomerAdmin(PartnerAdmin):
 
 @admin.register(Vendor)
 class VendorAdmin(PartnerAdmin):
-    csv_import_kind = "vendor"
+    csv_import_kind = csv_specs.VENDOR_CSV.name
     list_display = ("no", "name", "city", "country_code", "phone_no", "email", "purchaser", "blocked")
     list_filter = ("blocked", "purchaser", *PartnerAdmin.list_filter)
     list_select_related = ("territory", "purchaser")
@@ -98,7 +97,7 @@ class VendorAdmin(PartnerAdmin):
 
 @admin.register(BankAccount)
 class BankAccountAdmin(PartnerAdmin):
-    csv_import_kind = "bank_account"
+    csv_import_kind = csv_specs.BANK_ACCOUNT_CSV.name
     list_display = ("no", "name", "bank_account_no", "iban", "swift_code", "currency_code", "our_contact")
     search_fields = (*PartnerAdmin.search_fields, "iban", "bank_account_no", "swift_code")
     list_select_related = ("territory", "our_contact")

@@ -1,7 +1,16 @@
-"""CSV columns of customers, vendors and bank accounts (crm.csv_io does the export and import)."""
+"""CSV columns of customers, vendors and bank accounts (crm.csv_io does the export and import; the CSV
+screens name each by its kind's key and return to its list). Registered by ``PartnersConfig.ready``."""
 
 from crm.csv_io import CsvSpec, register
+from partners import kinds
 from partners.models import BankAccount, Customer, Vendor
+
+
+def _screens(model):
+    """The CSV screens' name and list of ``model``'s kind: ``bank_account``, ``partners:bank-account-list``."""
+    kind = kinds.of(model)
+    return {"name": kind.key, "list_url": f"partners:{kind.slug}-list"}
+
 
 PARTY_COLUMNS = ("name", "name_2", "search_name", "address", "address_2", "city", "post_code", "county",
                  "country_code", "phone_no", "mobile_phone_no", "fax_no", "email", "home_page", "territory",
@@ -13,16 +22,19 @@ CUSTOMER_CSV = register(CsvSpec(
              "payment_terms_code", "customer_posting_group", "gen_bus_posting_group", "vat_bus_posting_group",
              "credit_limit", "privacy_blocked"),
     lookups={"territory": "code", "salesperson": "code"},
+    **_screens(Customer),
 ))
 VENDOR_CSV = register(CsvSpec(
     Vendor,
     columns=("no", *PARTY_COLUMNS, "vat_registration_no", "contact", "purchaser", "blocked", "payment_terms_code",
              "vendor_posting_group", "gen_bus_posting_group", "vat_bus_posting_group", "privacy_blocked"),
     lookups={"territory": "code", "purchaser": "code"},
+    **_screens(Vendor),
 ))
 BANK_ACCOUNT_CSV = register(CsvSpec(
     BankAccount,
     columns=("no", *PARTY_COLUMNS, "contact", "our_contact", "bank_account_no", "iban", "swift_code",
              "bank_branch_no", "bank_acc_posting_group"),
     lookups={"territory": "code", "our_contact": "code"},
+    **_screens(BankAccount),
 ))

@@ -14,6 +14,7 @@ class VersionedForm(_VersionedForm):
             exclusions.add("no")
         return exclusions
 
+
 PARTY = ["name", "name_2", "search_name", "address", "address_2", "post_code", "city", "county", "country_code",
          "phone_no", "mobile_phone_no", "fax_no", "email", "home_page", "territory", "language_code",
          "currency_code"]
@@ -51,3 +52,9 @@ class BankAccountForm(VersionedForm):
 
 def edit_form_class(model):
     return {Customer: CustomerForm, Vendor: VendorForm, BankAccount: BankAccountForm}[model]
+
+
+class PartnerSearchForm(forms.Form):
+    """The search box of the customer, vendor and bank account lists."""
+
+    q = forms.CharField(required=False, max_length=100, label="Search")

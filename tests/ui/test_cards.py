@@ -1,25 +1,11 @@
-"""Contact and partner cards: view, edit, bad input, concurrent edits, delete, query budgets."""
+"""Contact cards (contacts.views.contacts): view, edit, bad input, concurrent edits, new, delete, query bounds.
+(The partner cards: tests/partners/test_views.py.)"""
 
 import pytest
 
 from contacts.models import Contact
-from partners.models import BankAccount, Customer
 from tests import factories
-
-BASE = 4  # session, user, user permissions, group permissions
-
-
-def form_data(form):
-    """The values a browser would post for an unbound form (as rendered), ready to be modified."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if field.widget.input_type == "checkbox":
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = value
-    return data
+from tests.ui.conftest import CONTACT_SCREEN_QUERIES, form_data
 
 
 def contact_data(client, contact):
@@ -173,103 +159,13 @@ def test_deleting_needs_the_delete_permission(finance, company):
     assert Contact.objects.filter(pk=company.pk).exists()
 
 
-# The documents app's panels on the card: interactions, documents, interaction templates.
-DOCUMENT_PANELS = 3
-
-
-def test_contact_card_query_count_is_fixed(sales, company, django_assert_num_queries):
-    # contact, relations, persons, history, and the territory and salesperson choices
-    with django_assert_num_queries(BASE + 6 + DOCUMENT_PANELS):
-        sales.get(company.get_absolute_url())
-    for i in range(8):
+def test_contact_card_stays_within_the_query_bound_whatever_its_persons_and_history(sales, company, queries):
+    first = queries(sales, company.get_absolute_url(), CONTACT_SCREEN_QUERIES)
+    for _ in range(8):
         factories.ContactFactory(person=True, company=company)
         company.save()
-    with django_assert_num_queries(BASE + 6 + DOCUMENT_PANELS):
-        sales.get(company.get_absolute_url())
-    person = company.persons.first()
-    with django_assert_num_queries(BASE + 5 + DOCUMENT_PANELS):  # a person has no persons list
-        sales.get(person.get_absolute_url())
-
-
-# ---------------------------------------------------------------------------------------------
-# Partner cards
-# ---------------------------------------------------------------------------------------------
-
-
-def test_customer_card_edits_and_names_missing_posting_details(sales, db):
-    customer = factories.CustomerFactory(no="C00001", name="Northwind", customer_posting_group="",
-                                         gen_bus_posting_group="")
-    page = sales.get(customer.get_absolute_url()).content.decode()
-    assert "Invoicing and posting details to fill in" in page and "Customer posting group" in page
-    assert "Create contact" in page and "No contact is linked" in page
-    data = form_data(sales.get(customer.get_absolute_url()).context["form"])
-    data.update(customer_posting_group="DOMESTIC", gen_bus_posting_group="DOMESTIC", vat_bus_posting_group="DOM")
-    assert sales.post(customer.get_absolute_url(), data).status_code == 302
-    customer.refresh_from_db()
-    assert customer.customer_posting_group == "DOMESTIC"
-    assert "Invoicing and posting details" not in sales.get(customer.get_absolute_url()).content.decode()
-
-
-def test_customer_card_refuses_a_stale_save(sales, db):
-    customer = factories.CustomerFactory(no="C00001", name="Northwind")
-    data = form_data(sales.get(customer.get_absolute_url()).context["form"])
-    Customer.objects.get(pk=customer.pk).save()
-    data["name"] = "Northwind Ltd."
-    response = sales.post(customer.get_absolute_url(), data)
-    assert "Someone else saved customer C00001" in response.content.decode()
-    assert Customer.objects.get(pk=customer.pk).name == "Northwind"
-
-
-@pytest.mark.parametrize("field, value, message", [
-    ("iban", "DE00 1234", "is not a valid IBAN"),
-    ("swift_code", "NOTABIC!", "is not a valid SWIFT/BIC code"),
-    ("email", "x@", "Enter a valid email address"),
-])
-def test_bank_account_card_validates_iban_and_swift(finance, db, field, value, message):
-    account = factories.BankAccountFactory(no="B0001", name="First Bank")
-    data = form_data(finance.get(account.get_absolute_url()).context["form"])
-    data[field] = value
-    response = finance.post(account.get_absolute_url(), data)
-    assert response.status_code == 200 and message in response.content.decode()
-    assert BankAccount.objects.get(pk=account.pk).version == account.version
-
-
-def test_bank_account_iban_is_stored_compact(finance, db):
-    account = factories.BankAccountFactory(no="B0001", name="First Bank")
-    data = form_data(finance.get(account.get_absolute_url()).context["form"])
-    data["iban"] = "gb33 bukb 2020 1555 5555 55"
-    assert finance.post(account.get_absolute_url(), data).status_code == 302
-    assert BankAccount.objects.get(pk=account.pk).iban == "GB33BUKB20201555555555"
-
-
-def test_new_customer_takes_the_next_number(sales, numbered_partners):
-    data = form_data(sales.get("/customers/new/").context["form"])
-    data.update(name="Alpine Ski House")
-    response = sales.post("/customers/new/", data)
-    customer = Customer.objects.get(name="Alpine Ski House")
-    assert customer.no == "C00001" and response["Location"] == customer.get_absolute_url()
-
-
-def test_sales_cannot_open_or_save_a_vendor_card(sales, db):
-    vendor = factories.VendorFactory()
-    assert sales.get(vendor.get_absolute_url()).status_code == 403
-    assert sales.post(vendor.get_absolute_url(), {"name": "x"}).status_code == 403
-
-
-@pytest.mark.parametrize("client_fixture, factory", [
-    ("sales", factories.CustomerFactory), ("purchasing", factories.VendorFactory),
-    ("finance", factories.BankAccountFactory),
-])
-def test_partner_card_query_count_is_fixed(request, django_assert_num_queries, client_fixture, factory):
-    client = request.getfixturevalue(client_fixture)
-    partner = factory(name="Partner")
-    # partner, link, history, territory choices, salesperson/purchaser choices
-    with django_assert_num_queries(BASE + 5):
-        client.get(partner.get_absolute_url())
-    for _ in range(5):
-        partner.save()
-    with django_assert_num_queries(BASE + 5):
-        client.get(partner.get_absolute_url())
+    assert queries(sales, company.get_absolute_url(), CONTACT_SCREEN_QUERIES) == first
+    queries(sales, company.persons.first().get_absolute_url(), CONTACT_SCREEN_QUERIES)
 
 
 def test_history_panel_lists_field_changes_with_who_and_the_synchronization_source(sales, sales_user, sync_on,
@@ -296,10 +192,9 @@ def test_the_server_error_page_is_friendly(rf):
     assert response.status_code == 500 and b"Something went wrong" in response.content
 
 
-def test_new_contact_and_delete_pages_have_fixed_query_counts(sales, company, django_assert_num_queries):
-    with django_assert_num_queries(BASE + 2):  # territory and salesperson choices
-        sales.get("/contacts/new/?type=person")
-    for i in range(4):
+def test_new_contact_and_delete_pages_stay_within_the_query_bound(sales, company, queries):
+    queries(sales, "/contacts/new/?type=person", CONTACT_SCREEN_QUERIES)
+    first = queries(sales, f"/contacts/{company.pk}/delete/", CONTACT_SCREEN_QUERIES)
+    for _ in range(4):
         factories.ContactFactory(person=True, company=company)
-    with django_assert_num_queries(BASE + 3):  # contact, persons, relations
-        sales.get(f"/contacts/{company.pk}/delete/")
+    assert queries(sales, f"/contacts/{company.pk}/delete/", CONTACT_SCREEN_QUERIES) == first

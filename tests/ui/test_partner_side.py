@@ -1,16 +1,16 @@
-"""Link with contact, Unlink and Delete from the customer / vendor / bank account card."""
+"""The contacts app on the customer / vendor / bank account cards (contacts.views.links and partner_panel):
+the Contact panel, Link with contact, Create contact, Unlink. (The cards themselves and their delete page:
+tests/partners/test_views.py.)"""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
+from django.urls import reverse
 
-from contacts import services, sync
+from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation
-from documents.models import SalesHeader
-from partners.models import BankAccount, Customer, Vendor
+from partners import kinds
 from tests import factories
-from tests.ui.conftest import HX
-
-BASE = 4  # session, user, groups' permissions, user permissions (as in test_cards)
+from tests.ui.conftest import HX, PARTNER_SCREEN_QUERIES
 
 
 @pytest.fixture
@@ -41,8 +41,19 @@ def northwind(setup):
 
 
 def url(partner, action=""):
-    prefix = {"customer": "customers", "vendor": "vendors", "bank_account": "bank-accounts"}[sync.kind_of(partner)]
-    return f"/{prefix}/{partner.pk}/{action + '/' if action else ''}"
+    return f"/{kinds.of(partner).word}/{partner.pk}/{action + '/' if action else ''}"
+
+
+@pytest.mark.parametrize("name, action", [("contacts:partner-link", "link"), ("contacts:partner-unlink", "unlink"),
+                                          ("contacts:partner-create-contact", "create-contact")])
+@pytest.mark.parametrize("kind", kinds.KINDS.values(), ids=kinds.KINDS.keys())
+def test_the_partner_card_dialogs_keep_the_partners_paths(name, action, kind):
+    path = f"/{kind.word}/5/{action}/"
+    assert reverse(name, args=[kind, 5]) == reverse(name, args=[kind.key, 5]) == path
+
+
+def test_a_contact_link_of_the_partner_side_is_refused_for_an_unknown_kind_word(sales, setup):
+    assert sales.get("/spaceships/5/link/").status_code == 404
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,17 +216,13 @@ def test_bank_account_links_with_a_company_contact(finance, setup):
     assert company.name == "Woodgrove Bank" and company.contact_business_relation == "bank_account"
 
 
-def test_link_pages_have_fixed_query_counts(sales, northwind, fabrikam, django_assert_num_queries):
+def test_link_pages_stay_within_the_query_bound_whatever_the_contacts(sales, northwind, fabrikam, queries):
     factories.ContactFactory.create_batch(3)
-    # partner, one page of contacts (the paginator fetches one row more instead of counting)
-    with django_assert_num_queries(BASE + 2):
-        sales.get(url(northwind, "link"))
+    first = queries(sales, url(northwind, "link"), PARTNER_SCREEN_QUERIES)
     factories.ContactFactory.create_batch(5, person=True, company=fabrikam)
-    with django_assert_num_queries(BASE + 2):
-        sales.get(url(northwind, "link"))
-    # partner, contact (company, territory, salesperson joined)
-    with django_assert_num_queries(BASE + 2):
-        sales.get(url(northwind, "link"), {"contact": fabrikam.pk}, headers={**HX, "HX-Target": "link-preview"})
+    assert queries(sales, url(northwind, "link"), PARTNER_SCREEN_QUERIES) == first
+    queries(sales, url(northwind, "link"), PARTNER_SCREEN_QUERIES, data={"contact": fabrikam.pk},
+            headers={**HX, "HX-Target": "link-preview"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,79 +253,3 @@ def test_unlink_needs_post_and_rights(sales, purchasing, setup):
 def test_unlink_of_an_unlinked_partner_is_a_message(sales, northwind):
     response = sales.post(url(northwind, "unlink"), follow=True)
     assert "is not linked to a contact" in response.content.decode()
-
-
-# ---------------------------------------------------------------------------------------------
-# Delete
-# ---------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("client_fixture", "factory", "model"), [
-    ("sales", factories.CustomerFactory, Customer),
-    ("purchasing", factories.VendorFactory, Vendor),
-    ("finance", factories.BankAccountFactory, BankAccount),
-])
-def test_delete_keeps_the_contact_and_recomputes_its_relation(request, setup, client_fixture, factory, model):
-    client = request.getfixturevalue(client_fixture)
-    partner = factory(name="Gone Soon")
-    contact = link_of(partner).contact
-    card = client.get(partner.get_absolute_url()).content.decode()
-    assert url(partner, "delete") in card
-    page = client.get(url(partner, "delete")).content.decode()
-    assert f'href="{contact.get_absolute_url()}"' in page and f"{contact.no} {contact.name}" in page
-    assert "stays; only the link" in page
-    response = client.post(url(partner, "delete"))
-    assert response.status_code == 302
-    assert response["Location"] == url(partner).rsplit("/", 2)[0] + "/"
-    assert not model.objects.filter(pk=partner.pk).exists()
-    contact.refresh_from_db()
-    assert contact.contact_business_relation == "none"
-    listing = client.get(response["Location"]).content.decode()
-    assert f"{partner.no} Gone Soon deleted. Contact {contact.no} {contact.name} was kept." in listing
-
-
-def test_delete_of_a_contact_with_two_partners_leaves_the_other_relation(sales_user, client, setup, roles):
-    sales_user.groups.add(Group.objects.get(name="Purchasing"))
-    client.force_login(sales_user)
-    customer = factories.CustomerFactory(name="Both Ways")
-    contact = link_of(customer).contact
-    vendor = unlinked(factories.VendorFactory, name="Both Ways")
-    services.link_contact(contact, vendor)
-    contact.refresh_from_db()
-    assert contact.contact_business_relation == "multiple"
-    client.post(url(customer, "delete"))
-    contact.refresh_from_db()
-    assert contact.contact_business_relation == "vendor"
-
-
-@pytest.mark.parametrize(("client_fixture", "factory"), [
-    ("purchasing", factories.CustomerFactory),
-    ("sales", factories.VendorFactory),
-    ("sales", factories.BankAccountFactory),
-])
-def test_delete_needs_the_models_delete_permission(request, setup, client_fixture, factory):
-    client = request.getfixturevalue(client_fixture)
-    partner = factory()
-    assert client.get(url(partner, "delete")).status_code == 403
-    assert client.post(url(partner, "delete")).status_code == 403
-    assert type(partner).objects.filter(pk=partner.pk).exists()
-
-
-def test_customer_with_documents_cannot_be_deleted_and_says_why(sales, setup):
-    customer = factories.CustomerFactory(name="Has Orders")
-    SalesHeader.objects.create(document_type="quote", no="SQ0001", sell_to_customer=customer)
-    response = sales.post(url(customer, "delete"))
-    assert response.status_code == 200
-    assert "cannot be deleted: 1 document still refers to it" in response.content.decode()
-    assert Customer.objects.filter(pk=customer.pk).exists()
-    assert link_of(customer) is not None
-
-
-def test_delete_page_has_a_fixed_query_count(sales, setup, django_assert_num_queries):
-    customer = factories.CustomerFactory()
-    with django_assert_num_queries(BASE + 2):  # partner, link with its contact
-        sales.get(url(customer, "delete"))
-
-
-def test_delete_of_unknown_partner_is_404(sales, setup):
-    assert sales.get("/customers/999999/delete/").status_code == 404

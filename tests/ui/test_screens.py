@@ -1,5 +1,5 @@
 from tests import factories
-from tests.ui.conftest import HX
+from tests.ui.conftest import RESULTS
 
 
 def test_every_contact_and_customer_screen_renders_for_sales_staff(sales, sync_on, numbered_partners):
@@ -11,5 +11,5 @@ def test_every_contact_and_customer_screen_renders_for_sales_staff(sales, sync_o
                 "/customers/", f"/customers/{cust.pk}/", "/customers/new/"]:
         r = sales.get(url, follow=True)
         assert r.status_code == 200, (url, r.content[:3000])
-    r = sales.get("/contacts/?q=fab", headers=HX)
+    r = sales.get("/contacts/?q=fab", headers=RESULTS)
     assert b"<html" not in r.content

@@ -1,0 +1,135 @@
+"""Contact screens: the list, the card (view + edit), a new contact, delete."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from contacts import selectors
+from contacts.forms import ContactFilterForm, ContactForm
+from contacts.models import Contact
+from crm.concurrency import StaleEdit, save_if_unchanged
+from crm.forms import disable_all
+from crm.htmx import render_page
+from crm.pagination import paginate
+from crm.permissions import require
+from crm.sorting import sort_columns
+from partners import kinds
+from partners.models import ContactType
+
+
+@require_GET
+@require("contacts.view_contact")
+def contact_list(request):
+    filter_form = ContactFilterForm(request.GET)
+    sort, contacts = selectors.contact_list(filters=filter_form.filters(), sort=request.GET.get("sort"))
+    context = {"filter_form": filter_form, "page": paginate(contacts, request.GET.get("page")), "sort": sort,
+               "columns": sort_columns(sort, selectors.CONTACT_COLUMNS)}
+    return render_page(request, "contacts/contact_list.html", context, regions=("results",))
+
+
+def _card_context(request, contact, form):
+    user = request.user
+    owner = contact.company if contact.company_id else contact  # a person's partners belong to its company
+    relations = selectors.relations_of(owner)
+    linked = {rel.link_to_table: rel for rel in relations if rel.link_to_table}
+    return {
+        "contact": contact,
+        "owner": owner,
+        "form": form,
+        "persons": selectors.persons_of(contact) if contact.is_company else [],
+        "relations": relations,
+        "kinds": [{"kind": kind, "relation": linked.get(kind.key), "can_create": user.has_perm(kind.perm("add")),
+                   "can_link": user.has_perm(kind.perm("change"))} for kind in kinds.KINDS.values()],
+        "can_change": user.has_perm("contacts.change_contact"),
+        "can_delete": user.has_perm("contacts.delete_contact"),
+        "can_add": user.has_perm("contacts.add_contact"),
+        "history": selectors.change_history(contact, limit=15),
+    }
+
+
+def _render_card(request, contact, form):
+    return render_page(request, "contacts/contact_detail.html", _card_context(request, contact, form),
+                       regions=("contact-form", "relations-panel", "history-panel"))
+
+
+@require_http_methods(["GET", "POST"])
+@require("contacts.view_contact")
+def contact_detail(request, pk):
+    """The contact card. POST saves the edit form, refusing a save over a newer version of the contact."""
+    try:
+        contact = selectors.contact_for_card(pk)
+    except Contact.DoesNotExist:
+        raise Http404("No such contact.") from None
+    can_change = request.user.has_perm("contacts.change_contact")
+    if request.method == "GET":
+        form = ContactForm(instance=contact)
+        if not can_change:
+            disable_all(form)
+        return _render_card(request, contact, form)
+    if not can_change:
+        raise PermissionDenied
+    form = ContactForm(request.POST, instance=contact)
+    if form.is_valid():
+        try:
+            save_if_unchanged(form, form.cleaned_data["version"])
+        except StaleEdit:
+            current = selectors.contact_for_card(pk)
+            form = ContactForm(instance=current)
+            form.stale_message = (
+                f"Someone else saved contact {current.no} while you were editing it. Your changes were not "
+                "saved: the form now shows the current values. Make your changes again and save.")
+            return _render_card(request, current, form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Contact {contact.no} saved.")
+            return redirect(contact)
+    return _render_card(request, contact, form)
+
+
+@require_http_methods(["GET", "POST"])
+@require("contacts.add_contact")
+def contact_create(request):
+    """A new company or person; ``?type=person&company=CT000001`` starts a person of that company."""
+    if request.method == "POST":
+        posted_type = request.POST.get("type") if request.POST.get("type") in ContactType.values else "company"
+        form = ContactForm(request.POST, instance=Contact(type=posted_type))
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    contact = form.save()
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Contact {contact.no} {contact.name} created.")
+                return redirect(contact)
+    else:
+        initial = {"type": request.GET.get("type") if request.GET.get("type") in ContactType.values else "company"}
+        if request.GET.get("company"):
+            initial["company"] = request.GET["company"]
+        form = ContactForm(initial=initial, instance=Contact(type=initial["type"]))
+    return render_page(request, "contacts/contact_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@require("contacts.delete_contact")
+def contact_delete(request, pk):
+    """Confirm, then delete: a company takes its persons with it; linked partners stay."""
+    try:
+        contact = selectors.contact_by_pk(pk)
+    except Contact.DoesNotExist:
+        raise Http404("No such contact.") from None
+    persons = selectors.persons_of(contact) if contact.is_company else []
+    if request.method == "POST":
+        label = str(contact)
+        with transaction.atomic():
+            contact.delete()
+        extra = f" and {len(persons)} person(s)" if persons else ""
+        messages.success(request, f"Contact {label}{extra} deleted. Linked customers, vendors and bank accounts "
+                                  "were kept.")
+        return redirect("contacts:list")
+    return render_page(request, "contacts/contact_delete.html",
+                       {"contact": contact, "persons": persons, "relations": selectors.relations_of(contact)})

@@ -1,0 +1,37 @@
+"""Reads of the customer, vendor and bank account screens: querysets with their joins applied, so a page's
+query count does not grow with its rows."""
+
+from django.db.models import Q
+
+from crm.sorting import sort_key
+from partners.kinds import PartnerKind
+
+SORTS = {"no": "no", "name": "name", "city": "city", "country": "country_code"}
+COLUMNS = [("No.", "no"), ("Name", "name"), ("City", "city"), ("Country", "country"), ("Phone", None),
+           ("E-mail", None)]
+
+
+def partner_search(model, q):
+    """Customers / vendors / bank accounts whose no., name, city, e-mail or phone contains ``q``."""
+    qs = model.objects.all()
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q) | Q(email__icontains=q)
+                       | Q(phone_no__icontains=q))
+    return qs
+
+
+def partner_list(kind: PartnerKind, *, q=None, sort=None):
+    """(sort parameter, partners of ``kind`` matching ``q`` in that order), with the list's joins."""
+    sort, order_by = sort_key(sort, SORTS, "no")
+    return sort, partner_search(kind.model, q).select_related(*kind.related).order_by(*order_by)
+
+
+def partner_for_card(kind: PartnerKind, pk):
+    """The partner with the card's joins; ``DoesNotExist`` when there is none."""
+    return kind.model.objects.select_related(*kind.related).get(pk=pk)
+
+
+def partner_by_pk(kind: PartnerKind, pk):
+    """The bare partner row (no joins); ``DoesNotExist`` when there is none."""
+    return kind.model.objects.get(pk=pk)
