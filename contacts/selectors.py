@@ -12,13 +12,15 @@ from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation
 from crm.change_history import FieldChange, change_history
 from crm.sorting import sort_key
+from partners import kinds
 from partners.kinds import PartnerKind
+from partners.models import ContactType, CustomerTemplate
 from partners.selectors import partner_search
 
 __all__ = [
     "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_for_card", "contact_by_pk",
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
-    "contact_for_link", "partner_link",
+    "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
 ]
 
 CONTACT_SORTS = {
@@ -151,3 +153,43 @@ def partner_link(partner, kind: PartnerKind):
     """The link row of ``partner`` with its contact and primary contact, or None when it has no contact."""
     return (ContactBusinessRelation.objects.filter(**{kind.key: partner})
             .select_related("contact", "primary_contact").first())
+
+
+def link_preview(contact, partner) -> list[dict]:
+    """The mapped fields whose values differ between ``contact`` (its company for a person) and ``partner``.
+
+    Each item: ``{"field", "label", "contact_value", "partner_value"}`` (values as shown, FKs as text).
+    """
+    kind = sync.kind_of(partner)
+    if contact.type == ContactType.PERSON and contact.company_id:
+        contact = contact.company
+    items = []
+    for name in sync.differing_fields(contact, partner, kind, both_ways_only=True):
+        partner_field = sync.BOTH_WAYS[kind][name]
+        items.append({
+            "field": name,
+            "label": Contact._meta.get_field(name).verbose_name,
+            "contact_value": getattr(contact, name),
+            "partner_value": getattr(partner, partner_field),
+        })
+    return items
+
+
+def templates_for(kind: str, contact_type: str):
+    """The templates a ``kind`` partner made from a contact of ``contact_type`` may use (none for banks)."""
+    model = kinds.get(kind).template_model
+    if model is None:
+        return CustomerTemplate.objects.none()
+    return model.objects.filter(contact_type=contact_type).order_by("code")
+
+
+def partner_contact(contact, kind: str):
+    """The contact a partner of ``kind`` made from ``contact`` belongs to (a person's company); a
+    ValidationError when there is none (a stand-alone person and a vendor or bank account)."""
+    return sync.target_contact(contact, kind)
+
+
+def contact_of(partner):
+    """The contact linked to ``partner``, or None."""
+    link = ContactBusinessRelation.objects.filter(**{sync.kind_of(partner): partner}).select_related("contact").first()
+    return link.contact if link else None

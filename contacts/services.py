@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from contacts import sync
+from contacts import selectors, sync
 from contacts.models import (
     Contact,
     ContactBusinessRelation,
@@ -17,7 +17,7 @@ from contacts.models import (
     MarketingSetup,
 )
 from partners import kinds
-from partners.models import ContactType, CustomerTemplate
+from partners.models import ContactType
 from partners.numbering import next_number
 
 WINNERS = ("contact", "partner")
@@ -59,26 +59,6 @@ def _link_of_partner(partner):
 # ---------------------------------------------------------------------------------------------
 # Link with existing
 # ---------------------------------------------------------------------------------------------
-
-
-def link_preview(contact, partner) -> list[dict]:
-    """The mapped fields whose values differ between ``contact`` (its company for a person) and ``partner``.
-
-    Each item: ``{"field", "label", "contact_value", "partner_value"}`` (values as shown, FKs as text).
-    """
-    kind = sync.kind_of(partner)
-    if contact.type == ContactType.PERSON and contact.company_id:
-        contact = contact.company
-    items = []
-    for name in sync.differing_fields(contact, partner, kind, both_ways_only=True):
-        partner_field = sync.BOTH_WAYS[kind][name]
-        items.append({
-            "field": name,
-            "label": Contact._meta.get_field(name).verbose_name,
-            "contact_value": getattr(contact, name),
-            "partner_value": getattr(partner, partner_field),
-        })
-    return items
 
 
 @transaction.atomic
@@ -132,19 +112,6 @@ def unlink(contact, kind: str):
 # ---------------------------------------------------------------------------------------------
 
 
-def templates_for(kind: str, contact_type: str):
-    """The templates a ``kind`` partner made from a contact of ``contact_type`` may use (none for banks)."""
-    model = kinds.get(_kind(kind)).template_model
-    if model is None:
-        return CustomerTemplate.objects.none()
-    return model.objects.filter(contact_type=contact_type).order_by("code")
-
-
-def partner_contact(contact, kind: str):
-    """The contact a partner of ``kind`` made from ``contact`` belongs to (a person's company)."""
-    return sync.target_contact(contact, kind)
-
-
 def _choose_template(kind: str, target, template):
     model = kinds.get(kind).template_model
     if model is None:
@@ -158,7 +125,7 @@ def _choose_template(kind: str, target, template):
                 raise ValidationError(f"There is no {kinds.get(kind).label} template {template}.")
             template = found
         return template
-    candidates = list(templates_for(kind, target.type)[:50])
+    candidates = list(selectors.templates_for(kind, target.type)[:50])
     if len(candidates) > 1:
         raise ValidationError(
             f"Several {kinds.get(kind).label} templates fit a {target.get_type_display().lower()} contact: "
@@ -254,20 +221,13 @@ def set_primary_contact(partner, contact):
     return link
 
 
-def contact_of(partner):
-    """The contact linked to ``partner``, or None."""
-    link = _link_of_partner(partner)
-    return link.contact if link else None
-
-
-def partners_of(contact) -> dict:
-    """``{"customer": …, "vendor": …, "bank_account": …}`` linked to ``contact`` (a person: its company)."""
-    target = contact.company if contact.type == ContactType.PERSON and contact.company_id else contact
-    result = dict.fromkeys(sync.KINDS)
-    for link in (ContactBusinessRelation.objects.filter(contact=target).exclude(link_to_table="")
-                 .select_related(*sync.KINDS)):
-        result[link.link_to_table] = link.partner
-    return result
+@transaction.atomic
+def delete_contact(contact) -> int:
+    """Delete ``contact`` (a company with its persons); linked partners stay, only the links go, and the
+    partners whose primary contact it was lose their contact text (the sync engine's delete rule).
+    Returns how many contacts were deleted."""
+    _, per_model = contact.delete()
+    return per_model.get(Contact._meta.label, 0)
 
 
 def resync(link, *, master: str = "contact") -> None:
@@ -286,7 +246,6 @@ def resync(link, *, master: str = "contact") -> None:
 
 
 __all__ = [
-    "link_contact", "create_partner_from_contact", "create_contact_from_partner", "unlink",
-    "link_preview", "templates_for", "log_interaction", "resync", "contact_of", "partners_of",
-    "set_primary_contact",
+    "link_contact", "create_partner_from_contact", "create_contact_from_partner", "unlink", "log_interaction",
+    "resync", "set_primary_contact", "delete_contact",
 ]

@@ -11,9 +11,8 @@ reverse with the kind or its key: ``{% url 'contacts:partner-link' kind partner.
 
 from django.urls import path
 
-from contacts import duplicate_views
+from contacts.duplicates import views as duplicate_views
 from contacts.views import contacts, links
-from crm import csv_views
 from partners import converters  # noqa: F401 - registers <partner_kind:…>
 
 app_name = "contacts"
@@ -38,8 +37,4 @@ urlpatterns = [
     path("contacts/duplicates/<int:pk>/not-a-duplicate/", duplicate_views.duplicate_separate,
          name="duplicate-separate"),
     path("contacts/duplicates/<int:pk>/merge/", duplicate_views.duplicate_merge, name="duplicate-merge"),
-    # The former names of the CSV screens (now crm's generic ``csv:export`` / ``csv:import``, which
-    # crm/urls.py mounts first at the same paths); kept while crm.admin's "Import CSV" button uses them.
-    path("contacts/csv/<str:kind>/export/", csv_views.csv_export, name="csv-export"),
-    path("contacts/csv/<str:kind>/import/", csv_views.csv_import, name="csv-import"),
 ]

@@ -23,7 +23,7 @@ class SingletonAdmin(admin.ModelAdmin):
 class CsvImportLinkAdmin(admin.ModelAdmin):
     """An "Import CSV" button on the change list, leading to the list screens' existing import page.
 
-    ``csv_import_kind`` names the kind of the ``csv-import`` URL (contact, customer, vendor, bank_account);
+    ``csv_import_kind`` names the CSV spec of the ``csv:import`` screen (contact, customer, vendor, bank_account);
     the button shows only to users allowed to add and change the records, as the import page requires.
     """
 
@@ -34,5 +34,5 @@ class CsvImportLinkAdmin(admin.ModelAdmin):
         extra_context = dict(extra_context or {})
         if (self.csv_import_kind and self.has_add_permission(request)
                 and self.has_change_permission(request)):
-            extra_context["csv_import_url"] = reverse("contacts:csv-import", args=[self.csv_import_kind])
+            extra_context["csv_import_url"] = reverse("csv:import", args=[self.csv_import_kind])
         return super().changelist_view(request, extra_context=extra_context)

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from contacts import selectors
+from contacts import selectors, services
 from contacts.forms import ContactFilterForm, ContactForm
 from contacts.models import Contact
 from crm.concurrency import StaleEdit, save_if_unchanged
@@ -125,8 +125,7 @@ def contact_delete(request, pk):
     persons = selectors.persons_of(contact) if contact.is_company else []
     if request.method == "POST":
         label = str(contact)
-        with transaction.atomic():
-            contact.delete()
+        services.delete_contact(contact)
         extra = f" and {len(persons)} person(s)" if persons else ""
         messages.success(request, f"Contact {label}{extra} deleted. Linked customers, vendors and bank accounts "
                                   "were kept.")

@@ -46,7 +46,7 @@ def link_preview_rows(contact, partner, *, default="contact"):
     return [{"field": item["field"], "label": str(item["label"]).capitalize(),
              "contact_value": "" if item["contact_value"] is None else str(item["contact_value"]),
              "partner_value": "" if item["partner_value"] is None else str(item["partner_value"]),
-             "winner": default} for item in services.link_preview(contact, partner)]
+             "winner": default} for item in selectors.link_preview(contact, partner)]
 
 
 def all_wins(data):
@@ -75,10 +75,10 @@ def contact_create_as(request, pk, kind):
     contact, kind = _contact_and_kind(request, pk, kind, "add")
     errors = []
     try:
-        target = services.partner_contact(contact, kind.key)  # a person's company
+        target = selectors.partner_contact(contact, kind.key)  # a person's company
     except ValidationError as exc:
         target, errors = None, exc.messages
-    templates = services.templates_for(kind.key, (target or contact).type)
+    templates = selectors.templates_for(kind.key, (target or contact).type)
     form = CreateAsForm(request.POST if request.method == "POST" else None, templates=templates)
     if request.method == "POST" and target is not None and form.is_valid():
         try:

@@ -15,7 +15,7 @@ def test_admin_change_list_has_an_import_csv_button_leading_to_the_import_page(c
                                                                                 kind):
     client.force_login(admin_user)
     response = client.get(reverse(f"admin:{admin_name}_changelist"))
-    import_url = reverse("contacts:csv-import", args=[kind])
+    import_url = reverse("csv:import", args=[kind])
     assert response.status_code == 200
     assert f'<a href="{import_url}">Import CSV</a>' in response.content.decode()
     page = client.get(import_url)

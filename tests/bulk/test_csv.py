@@ -112,13 +112,13 @@ def sales(client, db):
 
 
 def upload(client, kind, text):
-    return client.post(reverse("contacts:csv-import", args=[kind]),
+    return client.post(reverse("csv:import", args=[kind]),
                        {"file": SimpleUploadedFile("f.csv", text.encode(), content_type="text/csv")})
 
 
 def test_export_download_from_the_list(sales):
     factories.CustomerFactory(no="C9", name="Fabrikam")
-    response = sales.get(reverse("contacts:csv-export", args=["customer"]))
+    response = sales.get(reverse("csv:export", args=["customer"]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="customers.csv"'
     assert "C9,Fabrikam" in b"".join(response.streaming_content).decode()
@@ -131,10 +131,10 @@ def test_import_screen_previews_then_imports(sales):
     assert response.status_code == 200 and "2 rows, 1 with errors" in body and "country_code" in body
     assert not Customer.objects.exists()
     text = "no,name,country_code\nC1,Alpha,DE\nC2,Beta,ZZ\n"
-    response = sales.post(reverse("contacts:csv-import", args=["customer"]), {"csv_text": text})
+    response = sales.post(reverse("csv:import", args=["customer"]), {"csv_text": text})
     assert response.status_code == 200 and "Nothing was imported" in response.content.decode()
     assert not Customer.objects.exists()
-    response = sales.post(reverse("contacts:csv-import", args=["customer"]),
+    response = sales.post(reverse("csv:import", args=["customer"]),
                           {"csv_text": text, "exclude_bad_rows": "on"})
     assert response.status_code == 302
     assert list(Customer.objects.values_list("no", flat=True)) == ["C1"]
@@ -146,9 +146,9 @@ def test_import_screen_refuses_a_file_with_unknown_columns(sales):
 
 
 def test_csv_screens_need_the_permissions_of_the_list(sales):
-    assert sales.get(reverse("contacts:csv-import", args=["vendor"])).status_code == 403
-    assert sales.get(reverse("contacts:csv-export", args=["bank_account"])).status_code == 403
-    assert sales.get(reverse("contacts:csv-export", args=["nonsense"])).status_code == 404
+    assert sales.get(reverse("csv:import", args=["vendor"])).status_code == 403
+    assert sales.get(reverse("csv:export", args=["bank_account"])).status_code == 403
+    assert sales.get(reverse("csv:export", args=["nonsense"])).status_code == 404
 
 
 def test_admin_action_exports_the_selected_rows(admin_client):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from contacts import services, sync
+from contacts import selectors, services, sync
 from contacts.models import BusinessRelation, Contact, ContactBusinessRelation, MarketingSetup
 from partners.models import BankAccount, ContactType, Customer, Vendor
 from tests.factories import (
@@ -179,7 +179,7 @@ def test_link_preview_lists_the_differing_mapped_fields(sync_on):
     customer = unlinked(CustomerFactory, name="Fabrikam Inc.", city="Redmond", address=contact.address,
                         post_code=contact.post_code, phone_no=contact.phone_no, email=contact.email,
                         search_name=contact.search_name)
-    preview = services.link_preview(contact, customer)
+    preview = selectors.link_preview(contact, customer)
     assert [(p["field"], p["contact_value"], p["partner_value"]) for p in preview] == [
         ("city", "Seattle", "Redmond")]
 
@@ -325,8 +325,8 @@ def test_a_missing_partner_number_series_saves_nothing(sync_on):
 def test_templates_for_filters_by_contact_type(db):
     company = CustomerTemplateFactory(code="CO")
     CustomerTemplateFactory(code="PE", contact_type=ContactType.PERSON)
-    assert list(services.templates_for("customer", ContactType.COMPANY)) == [company]
-    assert not services.templates_for("bank_account", ContactType.COMPANY).exists()
+    assert list(selectors.templates_for("customer", ContactType.COMPANY)) == [company]
+    assert not selectors.templates_for("bank_account", ContactType.COMPANY).exists()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from contacts import services, sync
+from contacts import selectors, services, sync
 from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
 from partners.models import ContactType
 from tests.factories import (
@@ -245,4 +245,4 @@ def test_choosing_the_company_as_primary_contact_copies_its_phone_and_email(sync
     customer.refresh_from_db()
     assert (customer.phone_no, customer.email, customer.mobile_phone_no) == (
         "+1 555 0333", "hq@example.com", "+1 555 0334")
-    assert services.contact_of(customer) == company
+    assert selectors.contact_of(customer) == company
