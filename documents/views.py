@@ -28,6 +28,7 @@ from .forms import (
     SalesLineForm,
 )
 from .models import PurchaseHeader, PurchaseLine, SalesHeader, SalesLine
+from .templatetags.documents import interactions_panel_context
 
 PER_PAGE = 25
 EDIT_IDS = "id_edit_%s"  # the line being edited sits beside the add-line form: distinct ids
@@ -334,8 +335,6 @@ def document_from_contact(request, contact_pk, side, document_type):
 
 
 def _contact_panel_response(request, contact, **forms):
-    from .templatetags.documents import interactions_panel_context
-
     context = interactions_panel_context(request, contact, **forms)
     return render(request, "documents/contact_panels.html#interactions-panel", context)
 
