@@ -3,6 +3,9 @@ from django.db import connection
 
 from tests import factories
 
+# The role fixtures (a signed-in client per role) and helpers of the screen tests.
+pytest_plugins = ["tests.screens"]
+
 
 def pytest_addoption(parser):
     parser.addoption("--browser", action="store_true", help="run the end-to-end tests in headless Chromium")

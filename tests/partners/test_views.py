@@ -9,7 +9,7 @@ from contacts.models import ContactBusinessRelation
 from documents.models import SalesHeader
 from partners.models import BankAccount, Customer, Vendor
 from tests import factories
-from tests.ui.conftest import PARTNER_SCREEN_QUERIES, RESULTS, form_data
+from tests.screens import PARTNER_SCREEN_QUERIES, RESULTS, form_data
 
 KINDS = [("sales", factories.CustomerFactory, Customer, "/customers/"),
          ("purchasing", factories.VendorFactory, Vendor, "/vendors/"),

@@ -8,8 +8,8 @@ from contacts import services, sync
 from contacts.models import Contact, ContactBusinessRelation
 from partners.models import ContactType, Customer, Vendor
 from tests import factories
-from tests.ui.conftest import CONTACT_SCREEN_QUERIES, HX
-from tests.ui.test_cards import contact_data
+from tests.screens import CONTACT_SCREEN_QUERIES, HX
+from tests.contacts.views.test_cards import contact_data
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
 import pytest
 
 from tests import factories
-from tests.ui.conftest import CONTACT_SCREEN_QUERIES, RESULTS
+from tests.screens import CONTACT_SCREEN_QUERIES, RESULTS
 
 
 def names(response):

@@ -10,7 +10,7 @@ from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation
 from partners import kinds
 from tests import factories
-from tests.ui.conftest import HX, PARTNER_SCREEN_QUERIES
+from tests.screens import HX, PARTNER_SCREEN_QUERIES
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 
 from contacts.models import Contact
 from tests import factories
-from tests.ui.conftest import CONTACT_SCREEN_QUERIES, form_data
+from tests.screens import CONTACT_SCREEN_QUERIES, form_data
 
 
 def contact_data(client, contact):

@@ -1,3 +1,5 @@
+"""Fixtures and helpers of the screen tests: a signed-in client per role, htmx headers, query bounds."""
+
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group

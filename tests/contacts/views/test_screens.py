@@ -1,5 +1,5 @@
 from tests import factories
-from tests.ui.conftest import RESULTS
+from tests.screens import RESULTS
 
 
 def test_every_contact_and_customer_screen_renders_for_sales_staff(sales, sync_on, numbered_partners):
