@@ -104,6 +104,7 @@ def unlink(contact, kind: str):
     with sync.suspended():
         link.delete()
     sync.finish(sync.ChangeSet(reason=f"Unlinked from {sync.describe(partner)}", relations={target.pk}))
+    sync.record_link_events(kind, [(partner.pk, target.pk)], "Unlinked from")
     return partner
 
 

@@ -31,6 +31,11 @@ def on_contact_pre_delete(sender, instance, **kwargs):
         sync.before_contact_delete(instance)
 
 
+def on_partner_pre_delete(sender, instance, **kwargs):
+    if _active():
+        sync.before_partner_delete(instance)
+
+
 def on_partner_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if _active(raw):
         sync.before_partner_save(instance, update_fields)
@@ -60,6 +65,7 @@ def connect():
     for key, kind in kinds.KINDS.items():
         pre_save.connect(on_partner_pre_save, sender=kind.model, dispatch_uid=f"contacts.sync.{key}_pre_save")
         post_save.connect(on_partner_saved, sender=kind.model, dispatch_uid=f"contacts.sync.{key}_saved")
+        pre_delete.connect(on_partner_pre_delete, sender=kind.model, dispatch_uid=f"contacts.sync.{key}_pre_delete")
     post_save.connect(on_relation_saved, sender=ContactBusinessRelation,
                       dispatch_uid="contacts.sync.relation_saved")
     post_delete.connect(on_relation_deleted, sender=ContactBusinessRelation,

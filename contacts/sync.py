@@ -318,6 +318,8 @@ def create_contacts_for_partners(kind: str, partners, setup, *, dry_run=False, s
                            created=companies, links=[(kind, p.pk, c.pk) for p, c in zip(partners, companies,
                                                                                         strict=True)])
     finish(change_set)
+    history.record_events(spec.model, {p.pk: f"Linked with contact {c.no}, created from it"
+                                       for p, c in zip(partners, companies, strict=True)})
     result.duplicates = change_set.duplicates
     return result
 
@@ -639,6 +641,18 @@ def link_pairs(kind: str, pairs, *, setup, reason: str | None = None, from_partn
         _primary_contacts_from_texts(kind, pairs)
     finish(ChangeSet(reason=reason, setup=setup, contacts=before,
                      links=[(kind, partner_id, contact_id) for partner_id, contact_id in pairs]))
+    record_link_events(kind, pairs, "Linked with")
+
+
+def record_link_events(kind: str, pairs, verb: str) -> None:
+    """The change history of both sides tells that they were linked (or unlinked): "Linked with customer
+    C00010" on the contact, "Linked with contact CT000042" on the partner. Bounded work per chunk."""
+    spec = kinds.get(kind)
+    for chunk in _chunks(pairs):
+        partner_nos = dict(spec.model.objects.filter(pk__in=[p for p, _ in chunk]).values_list("pk", "no"))
+        contact_nos = dict(Contact.objects.filter(pk__in=[c for _, c in chunk]).values_list("pk", "no"))
+        history.record_events(Contact, {c: f"{verb} {spec.label} {partner_nos[p]}" for p, c in chunk})
+        history.record_events(spec.model, {p: f"{verb} contact {contact_nos[c]}" for p, c in chunk})
 
 
 def _primary_contacts_from_texts(kind, pairs):
@@ -839,12 +853,32 @@ def add_primary_person(link, partner, company, setup):
 
 
 def before_contact_delete(contact) -> None:
-    """Partners whose primary contact is being deleted lose their ``contact`` text too (reference §5)."""
+    """Partners whose primary contact is being deleted lose their ``contact`` text too (reference §5); the
+    partners linked to it stay, and their history tells that the link went with the contact."""
     links = (ContactBusinessRelation.objects.filter(primary_contact_id=contact.pk).exclude(link_to_table="")
              .exclude(contact_id=contact.pk).select_related(*KINDS))
     for link in links:
         if link.partner.contact:
             write_changes(link.partner, {"contact": ""}, f"Contact {contact.no} was deleted")
+    for kind, partner_id in _linked_partners(contact.pk):
+        history.record_events(kinds.get(kind).model,
+                              {partner_id: f"Contact {contact.no} was deleted; this {kinds.get(kind).label} "
+                                           f"stays, only the link went"})
+
+
+def before_partner_delete(partner) -> None:
+    """A deleted partner's contact stays; its history tells that the link went with the partner."""
+    link = ContactBusinessRelation.objects.filter(**{kind_of(partner): partner}).only("contact_id").first()
+    if link is not None:
+        history.record_events(Contact, {link.contact_id: f"{Describe(partner)} was deleted; this contact stays, "
+                                                         f"only the link went"})
+
+
+def _linked_partners(contact_id) -> list[tuple[str, int]]:
+    """(kind, partner pk) of every partner linked to the contact."""
+    rows = (ContactBusinessRelation.objects.filter(contact_id=contact_id).exclude(link_to_table="")
+            .values_list("link_to_table", *(f"{kind}_id" for kind in KINDS)))
+    return [(kind, ids[KINDS.index(kind)]) for kind, *ids in rows]
 
 
 def setup_codes(setup) -> dict[int, str]:

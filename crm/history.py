@@ -9,7 +9,9 @@ acting user, the date and the reason:
 - ``record_current_rows``: rows just changed by a set-based UPDATE, copied from the table as they are
   now (one ``INSERT … SELECT`` per chunk);
 - ``record_written_rows``: rows just inserted by ``crm.bulk_insert.insert_objects``, from the tuples it
-  returns (no second read of the table).
+  returns (no second read of the table);
+- ``record_events``: an event that changed no field of the record (linked, unlinked, the other side
+  deleted), one reason per row, so that the record's history tells it.
 
 The acting user is the one given to ``acting_user()`` (a command, a job), else the signed-in user of
 the current request, else nobody.
@@ -107,3 +109,14 @@ def record_written_rows(model, rows, reasons, *, history_type: str = "+", record
                "history_type", "history_user_id"]
     insert_values(history, columns, [(*(row[i] for i in tracked), now, reason, history_type, user_id)
                                      for row, reason in zip(rows, reasons, strict=True)])
+
+
+def record_events(model, reasons: dict) -> None:
+    """A history row for each row ``pk`` of ``reasons`` ({pk: reason}) as stored now: an event that changed
+    none of its fields ("Linked with customer C00010"). One read and one insert per chunk."""
+    ids = list(reasons)
+    for start in range(0, len(ids), CHUNK):
+        objs = list(model._default_manager.filter(pk__in=ids[start:start + CHUNK]))
+        for obj in objs:
+            obj._change_reason = reasons[obj.pk]
+        record_objects(model, objs, reason="")

@@ -41,7 +41,7 @@ def test_synchronized_writes_send_no_partner_signals(sync_on):
     assert seen == []
     customer.refresh_from_db()
     assert customer.phone_no == "+1 555 0456"
-    assert customer.history.count() == 3  # created, linked, this change — no echo
+    assert customer.history.count() == 4  # created, linked (its values), "Linked with contact …", this change — no echo
 
 
 def test_inside_suspended_a_new_partner_gets_no_contact(sync_on):
