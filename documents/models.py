@@ -15,6 +15,13 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from crm.models import SingletonModel, TimestampedModel
+from crm.validators import (
+    validate_bic,
+    validate_country_code,
+    validate_currency_code,
+    validate_iban,
+    validate_phone_no,
+)
 from partners.models import Customer, CustomerTemplate, NoSeries, SalespersonPurchaser, Vendor
 from partners.numbering import next_number_from_setup
 
@@ -41,6 +48,72 @@ class DocumentSetup(SingletonModel):
 
     def __str__(self):
         return "Document Setup"
+
+
+class CompanyInformation(SingletonModel):
+    """Our own company, as printed on every quote and order: name, address, VAT registration no., bank.
+
+    BC keeps it in the Company Information table; the local currency (BC: General Ledger Setup's LCY Code)
+    is the currency of a document whose own currency is blank.
+    """
+
+    name = models.CharField(max_length=100, blank=True)
+    address = models.CharField(max_length=100, blank=True)
+    address_2 = models.CharField(max_length=50, blank=True)
+    post_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=30, blank=True)
+    country_code = models.CharField("country", max_length=2, blank=True, validators=[validate_country_code],
+                                    help_text="ISO 3166 code, e.g. DE.")
+    phone_no = models.CharField("phone no.", max_length=30, blank=True, validators=[validate_phone_no])
+    email = models.EmailField("e-mail", max_length=80, blank=True)
+    home_page = models.CharField(max_length=80, blank=True)
+    vat_registration_no = models.CharField("VAT registration no.", max_length=20, blank=True)
+    local_currency_code = models.CharField(
+        "local currency", max_length=3, blank=True, validators=[validate_currency_code],
+        help_text="ISO 4217 code, e.g. EUR: the currency of documents that have none of their own.")
+    bank_name = models.CharField(max_length=100, blank=True)
+    iban = models.CharField("IBAN", max_length=50, blank=True, validators=[validate_iban])
+    swift_code = models.CharField("SWIFT code", max_length=20, blank=True, validators=[validate_bic])
+
+    class Meta(SingletonModel.Meta):
+        verbose_name = "company information"
+        verbose_name_plural = "company information"
+
+    def __str__(self):
+        return "Company Information"
+
+    @classmethod
+    def current(cls) -> "CompanyInformation":
+        """The saved row, else a blank one (not saved: printing or previewing a document writes nothing)."""
+        return cls.objects.filter(pk=1).first() or cls()
+
+    def save(self, **kwargs):
+        self.vat_registration_no = self.vat_registration_no.upper()
+        self.iban = self.iban.replace(" ", "").upper()
+        self.swift_code = self.swift_code.replace(" ", "").upper()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "vat_registration_no", "iban", "swift_code"}
+        super().save(**kwargs)
+
+    @property
+    def address_lines(self) -> list[str]:
+        """Name and postal address, one line each, blank parts left out."""
+        place = " ".join(part for part in (self.post_code, self.city) if part)
+        return [line for line in (self.name, self.address, self.address_2, place, self.country_code) if line]
+
+    @property
+    def contact_lines(self) -> list[str]:
+        """Phone, e-mail, home page and VAT registration no., labelled, blank ones left out."""
+        return [f"{label} {value}" for label, value in (
+            ("Phone", self.phone_no), ("E-mail", self.email), ("Web", self.home_page),
+            ("VAT reg. no.", self.vat_registration_no)) if value]
+
+    @property
+    def bank_line(self) -> str:
+        """The bank to pay to, e.g. ``Commerzbank · IBAN DE89… · SWIFT COBADEFFXXX``; blank without IBAN or bank."""
+        return " · ".join(part for part in (self.bank_name, self.iban and f"IBAN {self.iban}",
+                                            self.swift_code and f"SWIFT {self.swift_code}") if part)
 
 
 class Status(models.TextChoices):
