@@ -150,6 +150,9 @@ class DocumentHeader(TimestampedModel):
     contact_name = models.CharField("contact", max_length=100, blank=True,
                                     help_text="The person the document is addressed to.")
     currency_code = models.CharField("currency", max_length=3, blank=True)
+    quote_valid_until = models.DateField(
+        "quote valid until", null=True, blank=True,
+        help_text="Quotes only: the last day the offer holds (BC's Quote Valid Until Date).")
     # Optimistic concurrency: bumped on every save; the card's form carries the version it was shown with.
     version = models.PositiveIntegerField(default=0, editable=False)
 
