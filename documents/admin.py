@@ -2,13 +2,25 @@ from django.contrib import admin
 
 from crm.admin import SingletonAdmin
 
-from .models import DocumentSetup, PurchaseHeader, PurchaseLine, SalesHeader, SalesLine
+from .models import CompanyInformation, DocumentSetup, PurchaseHeader, PurchaseLine, SalesHeader, SalesLine
 
 
 @admin.register(DocumentSetup)
 class DocumentSetupAdmin(SingletonAdmin):
     fields = ("sales_quote_nos", "sales_order_nos", "sales_blanket_order_nos", "purchase_quote_nos",
               "purchase_order_nos")
+
+
+@admin.register(CompanyInformation)
+class CompanyInformationAdmin(SingletonAdmin):
+    """Our name, address, VAT registration no. and bank, as every printed quote and order shows them."""
+
+    fieldsets = (
+        (None, {"fields": ("name", "address", "address_2", ("post_code", "city"), "country_code")}),
+        ("Communication", {"fields": ("phone_no", "email", "home_page")}),
+        ("Invoicing", {"fields": ("vat_registration_no", "local_currency_code")}),
+        ("Bank", {"fields": ("bank_name", "iban", "swift_code")}),
+    )
 
 
 class SalesLineInline(admin.TabularInline):

@@ -32,6 +32,19 @@ class VersionedDocumentForm(forms.ModelForm):
         return data
 
 
+def _quote_validity(form) -> None:
+    """Only a quote has a validity date: the field is dropped from the form of any other document."""
+    if form.instance.document_type != "quote":
+        del form.fields["quote_valid_until"]
+
+
+def _clean_quote_valid_until(form):
+    valid_until, order_date = form.cleaned_data["quote_valid_until"], form.cleaned_data.get("order_date")
+    if valid_until and order_date and valid_until < order_date:
+        raise forms.ValidationError("A quote cannot expire before its date: choose this date or a later one.")
+    return valid_until
+
+
 def _changed(record, initial_no: str):
     return record if record is not None and record.no != initial_no else None
 
@@ -42,8 +55,10 @@ class SalesHeaderForm(VersionedDocumentForm):
 
     class Meta:
         model = SalesHeader
-        fields = ["order_date", "external_document_no", "email", "phone_no", "contact_name", "customer_template"]
-        widgets = {"order_date": forms.DateInput(attrs={"type": "date"})}
+        fields = ["order_date", "quote_valid_until", "external_document_no", "email", "phone_no", "contact_name",
+                  "customer_template"]
+        widgets = {"order_date": forms.DateInput(attrs={"type": "date"}),
+                   "quote_valid_until": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,10 +66,14 @@ class SalesHeaderForm(VersionedDocumentForm):
         self.fields["customer_no"].initial = header.sell_to_customer.no if header.sell_to_customer_id else ""
         self.fields["contact_no"].initial = header.sell_to_contact.no if header.sell_to_contact_id else ""
         self.order_fields(["customer_no", "contact_no"])
+        _quote_validity(self)
         if header.document_type != SalesHeader.DocumentType.QUOTE or header.sell_to_customer_id:
             del self.fields["customer_template"]
         else:
             self.fields["customer_template"].queryset = CustomerTemplate.objects.order_by("code")
+
+    def clean_quote_valid_until(self):
+        return _clean_quote_valid_until(self)
 
     def clean_customer_no(self):
         return _lookup(Customer, self.cleaned_data["customer_no"], "customer")
@@ -75,8 +94,9 @@ class PurchaseHeaderForm(VersionedDocumentForm):
 
     class Meta:
         model = PurchaseHeader
-        fields = ["order_date", "external_document_no", "email", "phone_no", "contact_name"]
-        widgets = {"order_date": forms.DateInput(attrs={"type": "date"})}
+        fields = ["order_date", "quote_valid_until", "external_document_no", "email", "phone_no", "contact_name"]
+        widgets = {"order_date": forms.DateInput(attrs={"type": "date"}),
+                   "quote_valid_until": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +104,10 @@ class PurchaseHeaderForm(VersionedDocumentForm):
         self.fields["vendor_no"].initial = header.buy_from_vendor.no if header.buy_from_vendor_id else ""
         self.fields["contact_no"].initial = header.buy_from_contact.no if header.buy_from_contact_id else ""
         self.order_fields(["vendor_no", "contact_no"])
+        _quote_validity(self)
+
+    def clean_quote_valid_until(self):
+        return _clean_quote_valid_until(self)
 
     def clean_vendor_no(self):
         return _lookup(Vendor, self.cleaned_data["vendor_no"], "vendor")

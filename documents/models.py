@@ -5,8 +5,10 @@ Business rules (which customer a contact buys for, which contact a customer is a
 live in ``documents/services.py``; the models hold the data and the database invariants.
 """
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import get_currency_precision
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Max, Q, Sum
@@ -15,6 +17,13 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from crm.models import SingletonModel, TimestampedModel
+from crm.validators import (
+    validate_bic,
+    validate_country_code,
+    validate_currency_code,
+    validate_iban,
+    validate_phone_no,
+)
 from partners.models import Customer, CustomerTemplate, NoSeries, SalespersonPurchaser, Vendor
 from partners.numbering import next_number_from_setup
 
@@ -43,6 +52,77 @@ class DocumentSetup(SingletonModel):
         return "Document Setup"
 
 
+class CompanyInformation(SingletonModel):
+    """Our own company, as printed on every quote and order: name, address, VAT registration no., bank.
+
+    BC keeps it in the Company Information table; the local currency (BC: General Ledger Setup's LCY Code)
+    is the currency of a document whose own currency is blank.
+    """
+
+    name = models.CharField(max_length=100, blank=True)
+    address = models.CharField(max_length=100, blank=True)
+    address_2 = models.CharField(max_length=50, blank=True)
+    post_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=30, blank=True)
+    country_code = models.CharField("country", max_length=2, blank=True, validators=[validate_country_code],
+                                    help_text="ISO 3166 code, e.g. DE.")
+    phone_no = models.CharField("phone no.", max_length=30, blank=True, validators=[validate_phone_no])
+    email = models.EmailField("e-mail", max_length=80, blank=True)
+    home_page = models.CharField(max_length=80, blank=True)
+    vat_registration_no = models.CharField("VAT registration no.", max_length=20, blank=True)
+    local_currency_code = models.CharField(
+        "local currency", max_length=3, blank=True, validators=[validate_currency_code],
+        help_text="ISO 4217 code, e.g. EUR: the currency of documents that have none of their own.")
+    bank_name = models.CharField(max_length=100, blank=True)
+    iban = models.CharField("IBAN", max_length=50, blank=True, validators=[validate_iban])
+    swift_code = models.CharField("SWIFT code", max_length=20, blank=True, validators=[validate_bic])
+
+    class Meta(SingletonModel.Meta):
+        verbose_name = "company information"
+        verbose_name_plural = "company information"
+
+    def __str__(self):
+        return "Company Information"
+
+    @classmethod
+    def current(cls) -> "CompanyInformation":
+        """The saved row, else a blank one (not saved: printing or previewing a document writes nothing)."""
+        return cls.objects.filter(pk=1).first() or cls()
+
+    def save(self, **kwargs):
+        self.vat_registration_no = self.vat_registration_no.upper()
+        self.iban = self.iban.replace(" ", "").upper()
+        self.swift_code = self.swift_code.replace(" ", "").upper()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "vat_registration_no", "iban", "swift_code"}
+        super().save(**kwargs)
+
+    @property
+    def address_lines(self) -> list[str]:
+        """Name and postal address, one line each, blank parts left out."""
+        return [self.name, *self.postal_lines] if self.name else self.postal_lines
+
+    @property
+    def postal_lines(self) -> list[str]:
+        """The postal address without the name, one line each, blank parts left out."""
+        place = " ".join(part for part in (self.post_code, self.city) if part)
+        return [line for line in (self.address, self.address_2, place, self.country_code) if line]
+
+    @property
+    def contact_lines(self) -> list[str]:
+        """Phone, e-mail, home page and VAT registration no., labelled, blank ones left out."""
+        return [f"{label} {value}" for label, value in (
+            ("Phone", self.phone_no), ("E-mail", self.email), ("Web", self.home_page),
+            ("VAT reg. no.", self.vat_registration_no)) if value]
+
+    @property
+    def bank_line(self) -> str:
+        """The bank to pay to, e.g. ``Commerzbank · IBAN DE89… · SWIFT COBADEFFXXX``; blank without IBAN or bank."""
+        return " · ".join(part for part in (self.bank_name, self.iban and f"IBAN {self.iban}",
+                                            self.swift_code and f"SWIFT {self.swift_code}") if part)
+
+
 class Status(models.TextChoices):
     OPEN = "open", "Open"
     RELEASED = "released", "Released"
@@ -52,6 +132,78 @@ class DocumentQuerySet(models.QuerySet):
     def with_totals(self):
         """Fetch each document's total (the sum of its line amounts) in the same query: see ``total_amount``."""
         return self.annotate(lines_total=Sum("lines__amount", default=Decimal("0")))
+
+
+# ---------------------------------------------------------------------------------------------
+# The printed document: what the PDF (documents/pdf.py) and the HTML preview both show
+# ---------------------------------------------------------------------------------------------
+
+
+def currency_decimals(currency_code: str) -> int:
+    """The number of decimals the currency's amounts are shown with (JPY 0, EUR 2, KWD 3), as CLDR has them
+    (through babel); 2 when there is no currency."""
+    return get_currency_precision(currency_code) if currency_code else 2
+
+
+def round_amount(value, decimals: int) -> Decimal:
+    """``value`` rounded half up to ``decimals`` places."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def format_amount(value, decimals: int) -> str:
+    """``value`` rounded half up to ``decimals`` places, with thousands separators: ``1,234.50``, ``1,235``."""
+    return f"{round_amount(value, decimals):,.{decimals}f}"
+
+
+def format_price(value, decimals: int) -> str:
+    """A unit price: at least the currency's decimals, more where the price has them (JPY ``1,234.5``)."""
+    value = Decimal(value)
+    places = max(decimals, -min(0, value.normalize().as_tuple().exponent))
+    return f"{value:,.{places}f}"
+
+
+def format_number(value) -> str:
+    """A quantity or percentage as stored, without trailing zeros: ``1,000``, ``2.5``, ``12.125``."""
+    return f"{Decimal(value).normalize():,f}"
+
+
+@dataclass(frozen=True)
+class PrintedLine:
+    description: str
+    quantity: str
+    unit_price: str
+    discount: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class Printout:
+    """A document as printed: our company, the addressee, the facts (label, value), the lines and total, all
+    as text. ``DocumentHeader.printout()`` makes it; the PDF and the preview show the same one."""
+
+    title: str
+    company: "CompanyInformation"
+    addressee: list[str]
+    facts: list[tuple[str, str]]
+    lines: list[PrintedLine]
+    currency_code: str
+    total: str
+
+    @property
+    def total_label(self) -> str:
+        return f"Total {self.currency_code}".strip()
+
+    def texts(self) -> list[str]:
+        """Every text printed, e.g. to choose the fonts that cover them."""
+        company = self.company
+        return [self.title, *company.address_lines, *company.contact_lines, company.bank_line, *self.addressee,
+                *(text for fact in self.facts for text in fact), self.total_label, self.total,
+                *(text for line in self.lines for text in vars(line).values())]
+
+    @property
+    def footer(self) -> str:
+        """Our name, address and bank on one line, for the foot of every page."""
+        return " · ".join(part for part in (*self.company.address_lines, self.company.bank_line) if part)
 
 
 class DocumentHeader(TimestampedModel):
@@ -77,6 +229,9 @@ class DocumentHeader(TimestampedModel):
     contact_name = models.CharField("contact", max_length=100, blank=True,
                                     help_text="The person the document is addressed to.")
     currency_code = models.CharField("currency", max_length=3, blank=True)
+    quote_valid_until = models.DateField(
+        "quote valid until", null=True, blank=True,
+        help_text="Quotes only: the last day the offer holds (BC's Quote Valid Until Date).")
     # Optimistic concurrency: bumped on every save; the card's form carries the version it was shown with.
     version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -126,6 +281,71 @@ class DocumentHeader(TimestampedModel):
     def get_total_amount(self) -> Decimal:
         return self.total_amount
 
+    # What a printed document shows: ``printout()`` puts it together from these.
+    party_field = ""  # the customer or vendor
+    contact_field = ""  # the contact the document is for
+    people_field = ""  # our salesperson or purchaser
+    people_label = ""
+
+    @property
+    def party(self):
+        """The customer or vendor the document is for (None on a quote for a prospect)."""
+        return getattr(self, self.party_field)
+
+    @property
+    def party_vat_registration_no(self) -> str:
+        """The customer's or vendor's VAT registration no.; for a prospect's quote, its contact's (or the
+        contact's company's)."""
+        if self.party is not None:
+            return self.party.vat_registration_no
+        contact = getattr(self, self.contact_field)
+        if contact is None:
+            return ""
+        return contact.vat_registration_no or (contact.company.vat_registration_no if contact.company_id else "")
+
+    def addressee_lines(self) -> list[str]:
+        """Name and address copied onto the document, with the contact person when another than the name."""
+        place = " ".join(part for part in (self.post_code, self.city) if part)
+        lines = [self.name, self.name_2, self.address, self.address_2, place, self.country_code]
+        if self.contact_name and self.contact_name != self.name:
+            lines.insert(1, f"Attn. {self.contact_name}")
+        return [line for line in lines if line]
+
+    def printout(self, company: "CompanyInformation | None" = None) -> Printout:
+        """The document as printed (PDF) and previewed (HTML): one query for Company Information unless given,
+        and the lines (none when they were prefetched).
+
+        Amounts take the currency's decimals (the document's currency, else our local currency): each line
+        amount is rounded to them and the total is the sum of the rounded amounts, as BC rounds every line.
+        """
+        company = company if company is not None else CompanyInformation.current()
+        currency_code = self.currency_code or company.local_currency_code
+        decimals = currency_decimals(currency_code)
+        lines, total = [], Decimal(0)
+        for line in self.lines.all():
+            amount = round_amount(line.amount, decimals)
+            total += amount
+            lines.append(PrintedLine(line.description, format_number(line.quantity),
+                                     format_price(line.unit_price, decimals), format_number(line.line_discount_pct),
+                                     format_amount(amount, decimals)))
+        party, party_model = self.party, self._meta.get_field(self.party_field).related_model
+        people = getattr(self, self.people_field)
+        facts = [
+            (f"{party_model._meta.verbose_name.capitalize()} no.", party.no if party is not None else ""),
+            ("Your VAT registration no.", self.party_vat_registration_no),
+            ("Contact", self.contact_name),
+            (self.people_label, ", ".join(part for part in (people.name or people.code, people.email) if part)
+             if people is not None else ""),
+            ("Date", self.order_date.isoformat()),
+            ("Valid until", self.quote_valid_until.isoformat()
+             if self.document_type == "quote" and self.quote_valid_until else ""),
+            ("Your reference", self.external_document_no),
+            ("Currency", currency_code),
+        ]
+        return Printout(title=self.title, company=company, addressee=self.addressee_lines(),
+                        facts=[(label, value) for label, value in facts if value], lines=lines,
+                        currency_code=currency_code, total=format_amount(total, decimals))
+
 
 class SalesHeader(DocumentHeader):
     class DocumentType(models.TextChoices):
@@ -138,6 +358,9 @@ class SalesHeader(DocumentHeader):
                      "blanket_order": "sales_blanket_order_nos"}
     interaction_kinds = {"quote": "sales_quotes", "order": "sales_order_confirmations",
                          "blanket_order": "sales_blanket_orders"}
+
+    party_field, contact_field, people_field, people_label = (
+        "sell_to_customer", "sell_to_contact", "salesperson", "Salesperson")
 
     document_type = models.CharField(max_length=20, choices=DocumentType.choices)
     sell_to_customer = models.ForeignKey(
@@ -188,6 +411,9 @@ class PurchaseHeader(DocumentHeader):
     side = "purchase"
     series_fields = {"quote": "purchase_quote_nos", "order": "purchase_order_nos"}
     interaction_kinds = {"quote": "purchase_quotes", "order": "purchase_orders"}
+
+    party_field, contact_field, people_field, people_label = (
+        "buy_from_vendor", "buy_from_contact", "purchaser", "Purchaser")
 
     document_type = models.CharField(max_length=20, choices=DocumentType.choices)
     buy_from_vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="purchase_documents")

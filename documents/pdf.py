@@ -1,71 +1,129 @@
-"""The printed form of a sales or purchase document, drawn with fpdf2 (no system fonts needed)."""
+"""The printed form of a sales or purchase document, drawn with fpdf2.
+
+What it shows comes from ``document.printout()`` (documents/models.py), which the HTML preview shows too:
+our company (Company Information) at the top right and in the footer, the addressee, the facts (customer or
+vendor no., their VAT registration no., contact, salesperson, date, validity of a quote, reference, currency),
+the lines and the total in the currency's decimals.
+
+The fonts come with the project (``documents/fonts``, see its README): DejaVu Sans for Latin, Greek and
+Cyrillic, WenQuanYi Micro Hei as the fallback for Chinese, Japanese and Korean. fpdf2 embeds the glyphs a
+document uses with their Unicode mapping, so the text copied or extracted from the PDF is the text typed.
+"""
+
+from pathlib import Path
 
 from fpdf import FPDF
 
-# The PDF core fonts speak Latin-1; typographic characters outside it get plain look-alikes.
-_PLAIN = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...",
-                        "€": "EUR", "→": "->", "•": "*"})
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVuSans"
+CJK_FONT = "WenQuanYiMicroHei"
+
+COLUMNS = (  # heading, width (mm), alignment, attribute of PrintedLine
+    ("Description", 85, "LEFT", "description"),
+    ("Quantity", 20, "RIGHT", "quantity"),
+    ("Unit price", 27, "RIGHT", "unit_price"),
+    ("Disc. %", 16, "RIGHT", "discount"),
+    ("Amount", 32, "RIGHT", "amount"),
+)
+LINE = 4.5  # height of a line of small text, mm
 
 
-def _text(value) -> str:
-    return str(value if value is not None else "").translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+class _DocumentPDF(FPDF):
+    """A4 with the project's fonts; every page ends with our company's name, address and bank, and its number."""
+
+    def __init__(self, footer_text: str, texts: list[str]):
+        super().__init__(format="A4")
+        self.footer_text = footer_text
+        self.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
+        # The CJK font is large (reading and subsetting it takes most of a second): only when a text needs it.
+        covered = self.fonts[FONT.lower()].cmap
+        if any(ord(char) not in covered for text in texts for char in text if not char.isspace()):
+            self.add_font(CJK_FONT, "", FONTS / "wqy-microhei.ttc", collection_font_number=0)
+            # exact_match=False: bold CJK text (our name, headings) takes the fallback's only (regular) weight.
+            self.set_fallback_fonts([CJK_FONT], exact_match=False)
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(auto=True, margin=20)
+
+    def _render_styled_text_line(self, text_line, *args, **kwargs):
+        # fpdf2 2.8.9 defers a set_font() to the page's next text. When that text begins with a character of the
+        # fallback font (a Japanese name), it sets the deferred font inside the line's own q…Q block, so the
+        # lines after it are drawn with the font before (wrong glyphs: "Attn." came out as "TTDR"). Set the
+        # deferred font on the page first, as fpdf2 does when a line begins with a character of the main font.
+        # (fpdf2 issue #1772; tests/documents/test_pdf.py checks the lines after a CJK-only line.)
+        fragments = text_line.fragments
+        if (fragments and not self.current_font_is_set_on_page and self.current_font is not None
+                and fragments[0].font.fontkey in self._fallback_font_ids
+                and self.current_font.fontkey not in self._fallback_font_ids):
+            self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
+        return super()._render_styled_text_line(text_line, *args, **kwargs)
+
+    def footer(self):
+        self.set_y(-15)
+        self.set_font(FONT, size=7.5)
+        self.set_text_color(90)
+        if self.footer_text:
+            self.multi_cell(self.epw - 20, 3.5, self.footer_text, align="L", new_x="RIGHT", new_y="TOP")
+        self.set_xy(self.w - self.r_margin - 20, -15)
+        self.cell(20, 3.5, f"Page {self.page_no()}/{{nb}}", align="R")
+        self.set_text_color(0)
 
 
-def _money(value) -> str:
-    return f"{value:,.2f}"
-
-
-def _address_lines(document) -> list[str]:
-    place = " ".join(part for part in (document.post_code, document.city) if part)
-    lines = [document.name, document.name_2, document.address, document.address_2, place, document.country_code]
-    if document.contact_name and document.contact_name != document.name:
-        lines.insert(1, f"Attn. {document.contact_name}")
-    return [line for line in lines if line]
+def _lines(pdf: FPDF, lines: list[str], width: float, align: str = "L") -> None:
+    """``lines`` below each other from the current position, each wrapped within ``width``."""
+    x = pdf.get_x()
+    for line in lines:
+        pdf.set_x(x)
+        pdf.multi_cell(width, LINE, line, align=align, new_x="LEFT", new_y="NEXT")
 
 
 def document_pdf(document) -> bytes:
-    """Render the document (header, addressee, lines, total) to PDF bytes. Reads the lines once."""
-    lines = list(document.lines.all())
-    pdf = FPDF(format="A4")
-    pdf.set_title(_text(document.title))
+    """Render the document to PDF bytes. Reads Company Information and the lines once each."""
+    printout = document.printout()
+    company = printout.company
+    pdf = _DocumentPDF(printout.footer, printout.texts())
+    pdf.set_title(printout.title)
+    pdf.set_author(company.name)
     pdf.set_creator("CRM")
-    pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
+    top = pdf.get_y()
 
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _text(document.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
-    for line in _address_lines(document):
-        pdf.cell(0, 5, _text(line), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    party = getattr(document, "sell_to_customer", None) or getattr(document, "buy_from_vendor", None)
-    facts = [("Date", document.order_date.isoformat()), ("Status", document.get_status_display())]
-    if party is not None:
-        facts.insert(0, (party._meta.verbose_name.capitalize() + " no.", party.no))
-    if document.external_document_no:
-        facts.append(("Your reference", document.external_document_no))
-    for label, value in facts:
-        pdf.cell(40, 5, _text(label))
-        pdf.cell(0, 5, _text(value), new_x="LMARGIN", new_y="NEXT")
+    # Our company, top right.
+    pdf.set_xy(pdf.w - pdf.r_margin - 75, top)
+    if company.name:
+        pdf.set_font(FONT, "B", 11)
+        _lines(pdf, [company.name], 75, "R")
+    pdf.set_font(FONT, size=8.5)
+    _lines(pdf, company.postal_lines + company.contact_lines, 75, "R")
+    company_bottom = pdf.get_y()
+
+    # Title and addressee, left.
+    pdf.set_xy(pdf.l_margin, top)
+    pdf.set_font(FONT, "B", 16)
+    pdf.multi_cell(100, 8, printout.title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font(FONT, size=10)
+    _lines(pdf, printout.addressee, 100)
+    pdf.set_y(max(pdf.get_y(), company_bottom) + 8)
+
+    # The facts: label, value.
+    for label, value in printout.facts:
+        pdf.set_font(FONT, size=9)
+        pdf.cell(45, 5, label)
+        pdf.set_font(FONT, size=10)
+        pdf.multi_cell(0, 5, value, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
 
-    widths = (95, 20, 25, 20, 30)
-    pdf.set_font("Helvetica", "B", 10)
-    for width, heading, align in zip(widths, ("Description", "Quantity", "Unit price", "Disc. %", "Amount"),
-                                     "LRRRR", strict=True):
-        pdf.cell(width, 7, heading, border="B", align=align)
-    pdf.ln()
-    pdf.set_font("Helvetica", size=10)
-    total = 0
-    for line in lines:
-        values = (line.description, f"{line.quantity.normalize():f}", _money(line.unit_price),
-                  f"{line.line_discount_pct.normalize():f}", _money(line.amount))
-        for width, value, align in zip(widths, values, "LRRRR", strict=True):
-            pdf.cell(width, 6, _text(value)[:60], align=align)
-        pdf.ln()
-        total += line.amount
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(sum(widths[:-1]), 8, "Total" + (f" {document.currency_code}" if document.currency_code else ""),
-             border="T", align="R")
-    pdf.cell(widths[-1], 8, _money(total), border="T", align="R")
+    # The lines and the total.
+    widths = [width for _, width, _, _ in COLUMNS]
+    pdf.set_font(FONT, size=9.5)
+    with pdf.table(col_widths=widths, text_align=[align for _, _, align, _ in COLUMNS], width=sum(widths),
+                   align="LEFT", borders_layout="HORIZONTAL_LINES", line_height=5.5, padding=(1, 1)) as table:
+        table.row([heading for heading, _, _, _ in COLUMNS])
+        for line in printout.lines:
+            table.row([getattr(line, attribute) for _, _, _, attribute in COLUMNS])
+    pdf.ln(1)
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(sum(widths[:-1]), 8, printout.total_label, align="R")
+    pdf.cell(widths[-1], 8, printout.total, align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

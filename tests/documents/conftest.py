@@ -1,6 +1,9 @@
 """Fixtures for the documents tests: number series for every document type, links made directly."""
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from contacts.models import ContactBusinessRelation
 from documents.models import DocumentSetup
@@ -54,3 +57,8 @@ def vendor_company(db):
 
 def person_of(company, **kwargs):
     return factories.ContactFactory(person=True, company=company, company_name=company.name, **kwargs)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text a reader gets out of a PDF (all pages), as pypdf extracts it through the fonts' Unicode maps."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
