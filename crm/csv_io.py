@@ -365,7 +365,8 @@ def preview(spec: CsvSpec, text: str) -> ImportPreview:
     form_class = _form_class(spec, header)
     seen_keys = {}
     for (line, cells), key in zip(raw_rows, keys, strict=True):
-        row = RowResult(line=line, key=key, values=dict(zip(header, (c.strip() for c in cells), strict=False)))
+        padded = [c.strip() for c in cells] + [""] * (len(header) - len(cells))  # a short row: blank cells
+        row = RowResult(line=line, key=key, values=dict(zip(header, padded, strict=False)))
         if len(cells) > len(header):
             row.errors.append(f"{len(cells)} values for {len(header)} columns.")
         if key and key in seen_keys:

@@ -329,3 +329,9 @@ def test_the_preview_of_an_update_lists_old_and_new_values_of_the_changed_cells_
     assert [(c.column, c.old, c.new) for c in first.changes] == [
         ("city", "Oslo", "Bergen"), ("territory", "NORTH", "SOUTH"), ("privacy_blocked", "no", "yes")]
     assert (second.action, second.changes) == ("update", [])
+
+
+def test_a_short_row_is_read_as_blank_cells_and_previewed_as_such():
+    factories.CustomerFactory(no="C1", name="Alpha", city="Oslo")
+    row = csv_io.preview(CUSTOMER_CSV, "no,name,city\nC1,Alpha\n").rows[0]
+    assert (row.errors, [(c.column, c.old, c.new) for c in row.changes]) == ([], [("city", "Oslo", "")])
