@@ -2,10 +2,12 @@
 vendors, bank accounts), named ``csv:export`` / ``csv:import`` with the spec's name: ``{% url 'csv:export'
 'customer' %}``.
 
-Export streams every row (or the rows matching the list's search ``q``). Import: upload → preview with
-row-level errors → confirm (optionally excluding the bad rows). The CSV text travels in the confirm form, so
-the preview and the import read the same file and nothing is stored in between. The screens need the
-model's view permission (export), or its add and change permissions (import).
+Export streams the rows the list shows for the same query string (its search, filters and sort), read by
+the list's own selector through the spec's ``list_rows``; a spec without one exports every row. Import: upload
+→ preview with row-level errors and, for updated records, each change old → new → confirm (optionally
+excluding the bad rows). The CSV text travels in the confirm form, so the preview and the import read the same
+file and nothing is stored in between. The screens need the model's view permission (export), or its add and
+change permissions (import).
 
 Generic: the specs come from ``csv_io``'s registry, filled by the apps' csv_specs modules; crm imports no app.
 """
@@ -13,7 +15,6 @@ Generic: the specs come from ``csv_io``'s registry, filled by the apps' csv_spec
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,7 +23,6 @@ from crm import csv_io
 from crm.htmx import render_page
 
 MAX_UPLOAD = 10 * 1024 * 1024
-SEARCHED = ("no", "name", "city", "email")  # what the export's ``q`` looks in, where the spec has the column
 
 
 def _spec(request, name, actions):
@@ -42,14 +42,7 @@ def list_url(spec):
 @require_GET
 def csv_export(request, kind):
     spec = _spec(request, kind, ["view"])
-    queryset = spec.model._default_manager.all()
-    q = request.GET.get("q", "").strip()
-    if q:
-        condition = Q()
-        for name in (name for name in SEARCHED if name in spec.columns):
-            condition |= Q(**{f"{name}__icontains": q})
-        queryset = queryset.filter(condition)
-    return csv_io.export_response(spec, queryset)
+    return csv_io.export_response(spec, spec.list_rows(request.GET) if spec.list_rows else None)
 
 
 class UploadForm(forms.Form):

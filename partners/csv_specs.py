@@ -1,15 +1,26 @@
 """CSV columns of customers, vendors and bank accounts (crm.csv_io does the export and import; the CSV
-screens name each by its kind's key and return to its list). Registered by ``PartnersConfig.ready``."""
+screens name each by its kind's key and return to its list, and export what that list shows: the same search
+form and selector). Registered by ``PartnersConfig.ready``."""
 
 from crm.csv_io import CsvSpec, register
-from partners import kinds
+from partners import kinds, selectors
+from partners.forms import PartnerSearchForm
 from partners.models import BankAccount, Customer, Vendor
 
 
+def listed_partners(kind, query):
+    """The partners of ``kind`` the list shows for ``query`` (its search and sort)."""
+    search = PartnerSearchForm(query)
+    search.is_valid()
+    return selectors.partner_list(kind, q=search.cleaned_data.get("q"), sort=query.get("sort"))[1]
+
+
 def _screens(model):
-    """The CSV screens' name and list of ``model``'s kind: ``bank_account``, ``partners:bank-account-list``."""
+    """The CSV screens' name, list and list rows of ``model``'s kind: ``bank_account``,
+    ``partners:bank-account-list``, the bank accounts that list shows for a query."""
     kind = kinds.of(model)
-    return {"name": kind.key, "list_url": f"partners:{kind.slug}-list"}
+    return {"name": kind.key, "list_url": f"partners:{kind.slug}-list",
+            "list_rows": lambda query: listed_partners(kind, query)}
 
 
 PARTY_COLUMNS = ("name", "name_2", "search_name", "address", "address_2", "city", "post_code", "county",
