@@ -174,6 +174,18 @@ def test_a_stale_save_names_the_customer_synchronization_made_the_newer_version(
                      r"Ben\) while you were editing; your change of the e-mail was saved on top of it\.", page)
 
 
+def test_a_stale_save_of_a_person_merges_the_name_parts_and_makes_the_name_from_them(sales, company, another_seller):
+    person = factories.ContactFactory(no="CT000011", person=True, first_name="Jo", surname="Walker", company=company)
+    data = contact_data(sales, person)
+    ben_data = contact_data(another_seller, person)
+    ben_data["surname"] = "Smith"
+    assert another_seller.post(person.get_absolute_url(), ben_data).status_code == 302
+    data.update(first_name="Joanna", job_title="Buyer")
+    assert sales.post(person.get_absolute_url(), data).status_code == 302
+    fresh = Contact.objects.get(pk=person.pk)
+    assert (fresh.name, fresh.job_title) == ("Joanna Smith", "Buyer")
+
+
 def test_a_stale_save_that_changed_nothing_saves_nothing_and_shows_the_current_values(sales, company, another_seller):
     data = contact_data(sales, company)
     ben_data = contact_data(another_seller, company)
