@@ -3,6 +3,8 @@
 from django import forms
 
 from contacts.models import Contact, InteractionTemplate
+from crm.concurrency import ORIGINAL
+from crm.forms import VersionedForm
 from partners.models import Customer, CustomerTemplate, Vendor
 
 from .models import PurchaseHeader, PurchaseLine, SalesHeader, SalesLine
@@ -17,17 +19,16 @@ def _lookup(model, no: str, label: str):
         raise forms.ValidationError(f"There is no {label} with no. {no}.") from None
 
 
-class VersionedDocumentForm(forms.ModelForm):
-    """Carries the ``version`` of the document header or line it was shown with, so a save over someone
-    else's is refused (the services compare it: ``expected_version``)."""
+class VersionedDocumentForm(VersionedForm):
+    """Carries the ``version`` of the document header or line it was shown with and the values it started
+    from (``crm.forms.VersionedForm``): the services compare the version (``expected_version``) and the views
+    merge a save over someone else's with ``crm.concurrency.save_or_merge``."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+    def clean_version(self):
+        return self.cleaned_data.get("version")  # optional here: without it the services do not compare
 
     def _versioned(self, data: dict) -> dict:
+        data.pop(ORIGINAL, None)
         data["expected_version"] = data.pop("version")
         return data
 

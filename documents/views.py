@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Contact
+from crm.concurrency import save_or_merge
 from crm.htmx import render_page
 
 from . import selectors, services
@@ -122,7 +123,7 @@ def document_list(request, side):
 
 
 def _card_context(request, side: Side, document, *, header_form=None, line_form=None, edit_line=None,
-                  edit_form=None):
+                  edit_form=None, note=""):
     lines = list(document.lines.all())
     may_change = request.user.has_perm(side.perm("change"))
     return {
@@ -136,6 +137,7 @@ def _card_context(request, side: Side, document, *, header_form=None, line_form=
         "line_form": line_form or side.line_form(),
         "edit_line": edit_line,
         "edit_form": edit_form,
+        "note": note,  # what a merged line save merged (crm.concurrency), shown above the lines
         "may_change": may_change,
         "can_change": may_change and document.is_open,
         "can_make_order": (document.document_type == "quote" and request.user.has_perm(side.perm("add"))),
@@ -151,18 +153,18 @@ def document_detail(request, side, pk):
     if request.method == "POST":
         header_form = side.header_form(request.POST, instance=document)
         if header_form.is_valid():
-            try:
-                update = (services.sales_document_update if side.name == "sales"
-                          else services.purchase_document_update)
-                update(document, **header_form.service_kwargs())
-            except services.StaleDocument as exc:
-                header_form = side.header_form(instance=_document(side, pk))  # the current values
-                header_form.stale_message = _message(exc)  # shown by _partials/form.html
-            except ValidationError as exc:
-                header_form.add_error(None, _message(exc))
-            else:
+            update = services.sales_document_update if side.name == "sales" else services.purchase_document_update
+            outcome = save_or_merge(
+                header_form, save=lambda form: update(form.instance, **form.service_kwargs()),
+                stale=(services.StaleDocument,),
+                make_form=lambda data, current: side.header_form(data, instance=current),
+                reload=lambda: selectors.document_for_card(side.model, pk), record=str(document))
+            if outcome.saved:
                 messages.success(request, f"{document} saved.")
+                if outcome.message:
+                    messages.info(request, outcome.message)
                 return redirect(document)
+            header_form = outcome.form or side.header_form(instance=document)
         document = _document(side, pk)  # the form holds the user's input; show the stored document beside it
     edit_line = None
     if request.GET.get("edit_line"):
@@ -219,20 +221,25 @@ def line_edit(request, side, pk, line_pk):
         return _lines_response(request, side, document, edit_line=line, edit_form=edit_form)
     form = side.line_form(request.POST, instance=line, auto_id=EDIT_IDS)
     if form.is_valid():
-        try:
-            services.document_line_update(line, **form.service_kwargs())
-        except services.StaleDocument as exc:
-            document = _document(side, pk)
-            line = next((current for current in document.lines.all() if current.pk == line_pk), None)  # None: deleted
-            form = side.line_form(instance=line, auto_id=EDIT_IDS)  # the current values
-            form.stale_message = _message(exc)  # shown above the lines
-            return _lines_response(request, side, document, edit_line=line, edit_form=form)
-        except ValidationError as exc:
-            form.add_error(None, _message(exc))
-        else:
+        outcome = save_or_merge(
+            form, save=lambda form: services.document_line_update(form.instance, **form.service_kwargs()),
+            stale=(services.StaleDocument,),
+            make_form=lambda data, current: side.line_form(data, instance=current, auto_id=EDIT_IDS),
+            reload=lambda: side.line_model.objects.filter(pk=line_pk, header=document).first(),
+            record=f"line {line.line_no} of {document}")
+        if outcome.saved:
             if not request.htmx:
+                if outcome.message:
+                    messages.info(request, outcome.message)
                 return redirect(document)
-            return _lines_response(request, side, _document(side, pk))
+            return _lines_response(request, side, _document(side, pk), note=outcome.message)
+        document = _document(side, pk)
+        form = outcome.form
+        if form is None:  # the line was deleted meanwhile
+            form = side.line_form(auto_id=EDIT_IDS)
+            form.stale_message = outcome.message  # shown above the lines
+        line = next((current for current in document.lines.all() if current.pk == line_pk), None)  # None: deleted
+        return _lines_response(request, side, document, edit_line=line, edit_form=form)
     return _lines_response(request, side, _document(side, pk), edit_line=line, edit_form=form)
 
 

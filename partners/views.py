@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.change_history import change_history
-from crm.concurrency import StaleEdit, save_if_unchanged
+from crm.concurrency import save_or_merge
 from crm.forms import disable_all
 from crm.htmx import render_page
 from crm.pagination import paginate
@@ -78,7 +78,8 @@ def _render_card(request, kind, partner, form):
 
 @require_http_methods(["GET", "POST"])
 def partner_detail(request, kind, pk):
-    """The card; POST saves the edit form unless someone else saved the record in between."""
+    """The card; POST saves the edit form, merged with someone else's save made in between (or asking about
+    the fields both changed: ``crm.concurrency.save_or_merge``)."""
     _check(request, kind, "view")
     partner = _found(kind, selectors.partner_for_card, pk)
     if request.method == "GET":
@@ -89,19 +90,19 @@ def partner_detail(request, kind, pk):
     _check(request, kind, "change")
     form = _edit_form(kind, partner, request.POST)
     if form.is_valid():
-        try:
-            save_if_unchanged(form, form.cleaned_data["version"])
-        except StaleEdit as stale:
-            form = _edit_form(kind, stale.current)
-            form.stale_message = (
-                f"Someone else saved {kind.describe(stale.current)} while you were editing it. Your changes were "
-                "not saved: the form now shows the current values. Make your changes again and save.")
-            return _render_card(request, kind, stale.current, form)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        outcome = save_or_merge(form, make_form=lambda data, current: _edit_form(kind, current, data),
+                                reload=lambda: selectors.partner_for_card(kind, pk),
+                                record=kind.describe(partner))
+        if outcome.saved:
             messages.success(request, f"{kind.title} {partner.no} saved.")
+            if outcome.message:
+                messages.info(request, outcome.message)
             return redirect(partner)
+        if outcome.form is None:  # deleted meanwhile
+            messages.error(request, outcome.message)
+            return redirect(url_names(kind)["list"])
+        form = outcome.form
+        partner = form.instance
     return _render_card(request, kind, partner, form)
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contacts import selectors, services
 from contacts.forms import ContactFilterForm, ContactForm
 from contacts.models import Contact
-from crm.concurrency import StaleEdit, save_if_unchanged
+from crm.concurrency import save_or_merge
 from crm.forms import disable_all
 from crm.htmx import render_page
 from crm.pagination import paginate
@@ -58,7 +58,8 @@ def _render_card(request, contact, form):
 @require_http_methods(["GET", "POST"])
 @require("contacts.view_contact")
 def contact_detail(request, pk):
-    """The contact card. POST saves the edit form, refusing a save over a newer version of the contact."""
+    """The contact card. POST saves the edit form; over a newer version of the contact it merges the user's
+    changes with it, or asks about the fields both changed (``crm.concurrency.save_or_merge``)."""
     try:
         contact = selectors.contact_for_card(pk)
     except Contact.DoesNotExist:
@@ -73,20 +74,18 @@ def contact_detail(request, pk):
         raise PermissionDenied
     form = ContactForm(request.POST, instance=contact)
     if form.is_valid():
-        try:
-            save_if_unchanged(form, form.cleaned_data["version"])
-        except StaleEdit:
-            current = selectors.contact_for_card(pk)
-            form = ContactForm(instance=current)
-            form.stale_message = (
-                f"Someone else saved contact {current.no} while you were editing it. Your changes were not "
-                "saved: the form now shows the current values. Make your changes again and save.")
-            return _render_card(request, current, form)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        outcome = save_or_merge(form, make_form=lambda data, current: ContactForm(data, instance=current),
+                                reload=lambda: selectors.contact_for_card(pk), record=f"contact {contact.no}")
+        if outcome.saved:
             messages.success(request, f"Contact {contact.no} saved.")
+            if outcome.message:
+                messages.info(request, outcome.message)
             return redirect(contact)
+        if outcome.form is None:  # deleted meanwhile
+            messages.error(request, outcome.message)
+            return redirect("contacts:list")
+        form = outcome.form
+        contact = form.instance
     return _render_card(request, contact, form)
 
 

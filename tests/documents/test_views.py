@@ -1,5 +1,6 @@
 """Documents screens through the test client: permissions, forms → services, htmx regions, query counts."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,8 +16,10 @@ from documents.services import (
     document_line_update,
     purchase_document_from_contact,
     sales_document_from_contact,
+    sales_document_update,
 )
 from tests.documents.conftest import person_of
+from tests.screens import form_data
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -250,22 +253,50 @@ def test_the_line_edit_form_carries_the_lines_version(client, seller, quote):
     assert 'name="version"' not in body.split('id="add-line"')[1]  # a line being added has no version
 
 
+def edit_line_data(client, quote, line):
+    """What the in-place line form posts as rendered (its version and the values it started from included)."""
+    form = client.get(url("sales-line-edit", quote.pk, line.pk), headers={"HX-Request": "true"}).context["edit_form"]
+    return form_data(form)
+
+
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-js"])
-def test_saving_a_line_over_someone_elses_save_is_refused_and_shows_the_current_values(client, seller, quote, htmx):
+def test_saving_a_line_over_someone_elses_change_of_the_same_field_asks_then_saves_the_choice(client, seller, quote,
+                                                                                            htmx):
     line = quote.lines.get()
-    shown_version = line.version
+    data = edit_line_data(client, quote, line)
     document_line_update(SalesLine.objects.get(pk=line.pk), description="THEIRS")
-    response = client.post(url("sales-line-edit", quote.pk, line.pk), {
-        "version": shown_version, "description": "MINE", "quantity": "3", "unit_price": "100",
-        "line_discount_pct": "0"}, headers={"HX-Request": "true"} if htmx else {})
+    data.update(description="MINE", quantity="3")
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.post(url("sales-line-edit", quote.pk, line.pk), data, headers=headers)
     body = response.content.decode()
     assert response.status_code == 200
-    assert (f"Someone else changed line 10000 (THEIRS) of Sales Quote {quote.no} while you were editing it. "
-            "Your changes were not saved") in body
-    assert "Save line" in body and 'value="THEIRS"' in body and 'value="MINE"' not in body
-    assert f'name="version" value="{shown_version + 1}"' in body  # saving again compares with the current line
+    assert "You both changed the description: choose below whether to keep your value or take theirs" in body
+    conflict = body.split('id="conflict-description"')[1].split("</fieldset>")[0]
+    assert "Keep mine: <strong class=\"mine\">MINE</strong>" in conflict
+    assert "Take theirs: <strong class=\"theirs\">THEIRS</strong>" in conflict
+    form = response.context["edit_form"]
+    assert form["description"].value() == "MINE" and form["quantity"].value() == "3"  # the user's values kept
     line.refresh_from_db()
-    assert (line.description, line.quantity, line.version) == ("THEIRS", Decimal("2"), shown_version + 1)
+    assert (line.description, line.quantity) == ("THEIRS", Decimal("2"))  # nothing saved yet
+    assert form["version"].value() == str(line.version)  # saving again compares with the current line
+
+    again = {**form_data(form), "resolve-description": "theirs"}
+    assert client.post(url("sales-line-edit", quote.pk, line.pk), again).status_code == 302
+    line.refresh_from_db()
+    assert (line.description, line.quantity, line.amount) == ("THEIRS", Decimal("3"), Decimal("300.00"))
+
+
+def test_saving_a_line_over_someone_elses_change_of_another_field_merges_and_says_so(client, seller, quote):
+    line = quote.lines.get()
+    data = edit_line_data(client, quote, line)
+    document_line_update(SalesLine.objects.get(pk=line.pk), unit_price=Decimal("120"))
+    data["quantity"] = "3"
+    response = client.post(url("sales-line-edit", quote.pk, line.pk), data, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert ("Someone else changed the unit price while you were editing; your change of the quantity was saved on "
+            "top of it.") in body  # a line keeps no time of its last change
+    line.refresh_from_db()
+    assert (line.quantity, line.unit_price, line.amount) == (Decimal("3"), Decimal("120"), Decimal("360.00"))
 
 
 def test_saving_a_line_with_the_current_version_goes_through_and_bumps_it(client, seller, quote):
@@ -279,15 +310,18 @@ def test_saving_a_line_with_the_current_version_goes_through_and_bumps_it(client
     assert (line.description, line.amount, line.version) == ("Chair", Decimal("300.00"), shown_version + 1)
 
 
-def test_saving_a_purchase_line_over_someone_elses_save_is_refused(client, buyer, document_setup, vendor_company):
+def test_saving_a_purchase_line_over_someone_elses_save_shows_both_values(client, buyer, document_setup,
+                                                                         vendor_company):
     order = purchase_document_from_contact(vendor_company[0], "order")
     line = document_line_add(order, description="Paper", quantity=Decimal("3"), unit_price=Decimal("2"))
     document_line_update(PurchaseLine.objects.get(pk=line.pk), description="Toner")
     response = client.post(url("purchase-line-edit", order.pk, line.pk), {
         "version": line.version, "description": "Ink", "quantity": "1", "unit_price": "2",
         "line_discount_pct": "0"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
     assert response.status_code == 200
-    assert f"Someone else changed line 10000 (Toner) of Purchase Order {order.no}" in response.content.decode()
+    assert "Keep mine: <strong class=\"mine\">Ink</strong>" in body
+    assert "Take theirs: <strong class=\"theirs\">Toner</strong>" in body
     assert PurchaseLine.objects.get(pk=line.pk).description == "Toner"
 
 
@@ -415,19 +449,32 @@ def test_an_email_without_subject_is_refused_with_a_message(client, seller):
     assert mail.outbox == []
 
 
-def test_saving_the_header_over_someone_elses_save_is_refused_and_shows_the_current_values(client, seller, quote):
-    shown_version = quote.version
-    from documents.services import sales_document_update
+def test_saving_the_header_over_someone_elses_change_of_another_field_merges_and_says_so(client, seller, quote):
+    data = form_data(client.get(quote.get_absolute_url()).context["header_form"])
     sales_document_update(SalesHeader.objects.get(pk=quote.pk), external_document_no="THEIRS")
-    response = client.post(quote.get_absolute_url(), {
-        "version": shown_version, "customer_no": quote.sell_to_customer.no, "contact_no": quote.sell_to_contact.no,
-        "order_date": "2026-11-20", "external_document_no": "MINE", "email": "", "phone_no": "",
-        "contact_name": ""})
+    data["contact_name"] = "Anna"
+    body = client.post(quote.get_absolute_url(), data, follow=True).content.decode()
+    quote.refresh_from_db()
+    assert (quote.external_document_no, quote.contact_name) == ("THEIRS", "Anna")
+    assert re.search(r"Someone else changed the external document no\. at \d\d:\d\d while you were editing; your "
+                     r"change of the contact was saved on top of it\.", body)
+
+
+def test_saving_the_header_over_someone_elses_change_of_the_same_field_asks_then_saves_the_choice(client, seller,
+                                                                                                quote):
+    data = form_data(client.get(quote.get_absolute_url()).context["header_form"])
+    sales_document_update(SalesHeader.objects.get(pk=quote.pk), external_document_no="THEIRS")
+    data["external_document_no"] = "MINE"
+    response = client.post(quote.get_absolute_url(), data)
     body = response.content.decode()
-    assert response.status_code == 200
-    assert "Someone else saved Sales Quote" in body and 'value="THEIRS"' in body
+    assert response.status_code == 200 and "You both changed the external document no." in body
+    assert 'value="MINE"' in body and "Take theirs: <strong class=\"theirs\">THEIRS</strong>" in body
     quote.refresh_from_db()
     assert quote.external_document_no == "THEIRS"
+    again = {**form_data(response.context["header_form"]), "resolve-external_document_no": "mine"}
+    assert client.post(quote.get_absolute_url(), again).status_code == 302
+    quote.refresh_from_db()
+    assert quote.external_document_no == "MINE"
 
 
 def test_saving_the_header_with_the_current_version_goes_through(client, seller, quote):

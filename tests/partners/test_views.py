@@ -1,7 +1,11 @@
 """partners.views: the customer, vendor and bank account lists, cards, new and delete pages."""
 
+import re
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 
 from contacts import services, sync
@@ -97,14 +101,63 @@ def test_customer_card_edits_and_names_missing_posting_details(sales, db):
     assert "Invoicing and posting details" not in card and "Customer C00001 saved." in card
 
 
-def test_customer_card_refuses_a_stale_save(sales, db):
-    customer = factories.CustomerFactory(no="C00001", name="Northwind")
+@pytest.fixture
+def ben(roles):
+    """A second salesperson in their own browser."""
+    user = factories.UserFactory(username="ben", first_name="Ben")
+    user.groups.add(Group.objects.get(name="Sales"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_stale_customer_save_of_another_field_is_merged_and_saved(sales, ben, db):
+    customer = factories.CustomerFactory(no="C00001", name="Northwind", city="Oslo")
     data = form_data(sales.get(customer.get_absolute_url()).context["form"])
-    Customer.objects.get(pk=customer.pk).save()
+    ben_data = form_data(ben.get(customer.get_absolute_url()).context["form"])
+    ben_data["city"] = "Bergen"
+    ben.post(customer.get_absolute_url(), ben_data)
     data["name"] = "Northwind Ltd."
+    body = page(sales.post(customer.get_absolute_url(), data, follow=True))
+    fresh = Customer.objects.get(pk=customer.pk)
+    assert (fresh.name, fresh.city) == ("Northwind Ltd.", "Bergen")
+    assert re.search(r"Ben changed the city at \d\d:\d\d while you were editing; your change of the name was "
+                     r"saved on top of it\.", body)
+
+
+def test_a_stale_customer_save_of_the_same_field_asks_and_saves_the_choice(sales, ben, db):
+    customer = factories.CustomerFactory(no="C00001", name="Northwind", credit_limit=Decimal("1000"))
+    data = form_data(sales.get(customer.get_absolute_url()).context["form"])
+    ben_data = form_data(ben.get(customer.get_absolute_url()).context["form"])
+    ben_data["credit_limit"] = "5000"
+    ben.post(customer.get_absolute_url(), ben_data)
+    data["credit_limit"] = "2500.00"
     response = sales.post(customer.get_absolute_url(), data)
-    assert "Someone else saved customer C00001" in page(response)
-    assert Customer.objects.get(pk=customer.pk).name == "Northwind"
+    body = page(response)
+    assert response.status_code == 200 and "You both changed the credit limit" in body
+    conflict = body.split('id="conflict-credit_limit"')[1].split("</fieldset>")[0]
+    assert "2500.00" in conflict and "5000" in conflict
+    assert Customer.objects.get(pk=customer.pk).credit_limit == Decimal("5000")
+    again = {**form_data(response.context["form"]), "resolve-credit_limit": "mine"}
+    assert sales.post(customer.get_absolute_url(), again).status_code == 302
+    assert Customer.objects.get(pk=customer.pk).credit_limit == Decimal("2500")
+
+
+def test_a_stale_customer_save_names_the_contact_synchronization_made_the_newer_version(sales, ben, sync_on,
+                                                                                     numbered_partners):
+    customer = factories.CustomerFactory(name="Northwind", phone_no="+47 555 0100")  # gets a linked contact
+    contact = link_of(customer).contact
+    data = form_data(sales.get(customer.get_absolute_url()).context["form"])
+    contact_data = form_data(ben.get(contact.get_absolute_url()).context["form"])
+    contact_data["phone_no"] = "+47 555 0777"
+    assert ben.post(contact.get_absolute_url(), contact_data).status_code == 302  # reaches the customer
+    data["payment_terms_code"] = "14D"
+    body = page(sales.post(customer.get_absolute_url(), data, follow=True))
+    fresh = Customer.objects.get(pk=customer.pk)
+    assert (fresh.phone_no, fresh.payment_terms_code) == ("+47 555 0777", "14D")
+    assert re.search(rf"The phone no\. was synchronized from contact {contact.no} at \d\d:\d\d \(changed there by "
+                     r"Ben\) while you were editing; your change of the payment terms code was saved on top of it\.",
+                     body)
 
 
 @pytest.mark.parametrize("field, value, message", [

@@ -1,15 +1,30 @@
 """Contact cards (contacts.views.contacts): view, edit, bad input, concurrent edits, new, delete, query bounds.
 (The partner cards: tests/partners/test_views.py.)"""
 
-import pytest
+import re
 
-from contacts.models import Contact
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from contacts.models import Contact, ContactBusinessRelation
+from crm import concurrency
 from tests import factories
 from tests.screens import CONTACT_SCREEN_QUERIES, form_data
 
 
 def contact_data(client, contact):
     return form_data(client.get(contact.get_absolute_url()).context["form"])
+
+
+@pytest.fixture
+def another_seller(roles):
+    """A second salesperson in their own browser: Ben."""
+    ben = factories.UserFactory(username="ben", first_name="Ben")
+    ben.groups.add(Group.objects.get(name="Sales"))
+    client = Client()
+    client.force_login(ben)
+    return client
 
 
 @pytest.fixture
@@ -91,18 +106,124 @@ def test_a_persons_name_is_made_from_its_parts(sales, company):
     assert person.name == "Joanna M. Walker" and person.company_id == company.pk
 
 
-def test_a_save_over_someone_elses_newer_save_is_refused_with_the_current_values(sales, company):
-    data = contact_data(sales, company)  # rendered at version n
+def test_a_stale_save_of_another_field_is_merged_and_saved_with_what_was_merged(sales, company, another_seller):
+    data = contact_data(sales, company)  # Sally's form, at version n
+    ben_data = contact_data(another_seller, company)
+    ben_data["phone_no"] = "+1 555 0777"
+    assert another_seller.post(company.get_absolute_url(), ben_data).status_code == 302  # Ben saves first: n+1
+    data["email"] = "sales@fabrikam.example"
+    response = sales.post(company.get_absolute_url(), data, follow=True)
+    fresh = Contact.objects.get(pk=company.pk)
+    assert (fresh.phone_no, fresh.email) == ("+1 555 0777", "sales@fabrikam.example")  # both changes kept
+    page = response.content.decode()
+    assert "Contact CT000010 saved." in page
+    assert re.search(r"Ben changed the phone no\. at \d\d:\d\d while you were editing; your change of the e-mail "
+                     r"was saved on top of it\.", page)
+
+
+def test_a_stale_save_of_the_same_field_shows_both_values_then_saves_the_chosen_one(sales, company, another_seller):
+    data = contact_data(sales, company)
+    ben_data = contact_data(another_seller, company)
+    ben_data.update(phone_no="+1 555 0777", city="Redmond")
+    another_seller.post(company.get_absolute_url(), ben_data)
+    data.update(phone_no="+1 555 0199", email="sales@fabrikam.example")
+    response = sales.post(company.get_absolute_url(), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "You both changed the phone no.: choose below whether to keep your value or take theirs" in page
+    conflict = page.split('id="conflict-phone_no"')[1].split("</fieldset>")[0]
+    assert "Keep mine: <strong class=\"mine\">+1 555 0199</strong>" in conflict
+    assert "Take theirs: <strong class=\"theirs\">+1 555 0777</strong>" in conflict
+    form = response.context["form"]
+    assert form["phone_no"].value() == "+1 555 0199"  # the user's value stays in the field
+    assert form["email"].value() == "sales@fabrikam.example" and form["city"].value() == "Redmond"  # merged
+    fresh = Contact.objects.get(pk=company.pk)
+    assert (fresh.phone_no, fresh.email) == ("+1 555 0777", company.email)  # nothing saved yet
+    assert form["version"].value() == str(fresh.version)  # the next save compares with the current version
+
+    again = {**form_data(form), "resolve-phone_no": "theirs"}
+    assert sales.post(company.get_absolute_url(), again).status_code == 302
+    fresh = Contact.objects.get(pk=company.pk)
+    assert (fresh.phone_no, fresh.email, fresh.city) == ("+1 555 0777", "sales@fabrikam.example", "Redmond")
+
+
+def test_keeping_mine_on_a_conflict_saves_the_users_value(sales, company, another_seller):
+    data = contact_data(sales, company)
+    ben_data = contact_data(another_seller, company)
+    ben_data["phone_no"] = "+1 555 0777"
+    another_seller.post(company.get_absolute_url(), ben_data)
+    data["phone_no"] = "+1 555 0199"
+    form = sales.post(company.get_absolute_url(), data).context["form"]
+    assert sales.post(company.get_absolute_url(), {**form_data(form), "resolve-phone_no": "mine"}).status_code == 302
+    assert Contact.objects.get(pk=company.pk).phone_no == "+1 555 0199"
+
+
+def test_a_stale_save_names_the_customer_synchronization_made_the_newer_version(sales, another_seller, sync_on,
+                                                                              numbered_partners):
+    customer = factories.CustomerFactory(name="Northwind", phone_no="+47 555 0100")  # gets a linked contact
+    contact = ContactBusinessRelation.objects.get(customer=customer).contact
+    data = contact_data(sales, contact)
+    customer_data = form_data(another_seller.get(customer.get_absolute_url()).context["form"])
+    customer_data["phone_no"] = "+47 555 0777"
+    assert another_seller.post(customer.get_absolute_url(), customer_data).status_code == 302  # reaches the contact
+    data["email"] = "orders@northwind.example"
+    page = sales.post(contact.get_absolute_url(), data, follow=True).content.decode()
+    fresh = Contact.objects.get(pk=contact.pk)
+    assert (fresh.phone_no, fresh.email) == ("+47 555 0777", "orders@northwind.example")
+    assert re.search(rf"The phone no\. was synchronized from customer {customer.no} at \d\d:\d\d \(changed there by "
+                     r"Ben\) while you were editing; your change of the e-mail was saved on top of it\.", page)
+
+
+def test_a_stale_save_of_a_person_merges_the_name_parts_and_makes_the_name_from_them(sales, company, another_seller):
+    person = factories.ContactFactory(no="CT000011", person=True, first_name="Jo", surname="Walker", company=company)
+    data = contact_data(sales, person)
+    ben_data = contact_data(another_seller, person)
+    ben_data["surname"] = "Smith"
+    assert another_seller.post(person.get_absolute_url(), ben_data).status_code == 302
+    data.update(first_name="Joanna", job_title="Buyer")
+    assert sales.post(person.get_absolute_url(), data).status_code == 302
+    fresh = Contact.objects.get(pk=person.pk)
+    assert (fresh.name, fresh.job_title) == ("Joanna Smith", "Buyer")
+
+
+def test_a_stale_save_that_changed_nothing_saves_nothing_and_shows_the_current_values(sales, company, another_seller):
+    data = contact_data(sales, company)
+    ben_data = contact_data(another_seller, company)
+    ben_data["phone_no"] = "+1 555 0777"
+    another_seller.post(company.get_absolute_url(), ben_data)
+    version = Contact.objects.get(pk=company.pk).version
+    response = sales.post(company.get_absolute_url(), data)
+    assert "You had changed nothing, so nothing was saved" in response.content.decode()
+    assert response.context["form"]["phone_no"].value() == "+1 555 0777"
+    assert Contact.objects.get(pk=company.pk).version == version
+
+
+def test_a_stale_form_without_its_original_values_asks_about_every_field_that_differs(sales, company):
+    data = contact_data(sales, company)
+    del data["original"]  # e.g. a page rendered before the form carried them
     other = Contact.objects.get(pk=company.pk)
     other.phone_no = "+1 555 0777"
-    other.save()  # someone else saves: version n+1
-    data["phone_no"] = "+1 555 0199"
+    other.save()
+    data["email"] = "sales@fabrikam.example"
     response = sales.post(company.get_absolute_url(), data)
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Someone else saved contact CT000010 while you were editing it" in page
-    assert 'value="+1 555 0777"' in page  # the current value is shown
-    assert Contact.objects.get(pk=company.pk).phone_no == "+1 555 0777"  # nothing overwritten
+    assert set(response.context["form"].conflicts) == {"phone_no", "email"}  # nothing overwritten blindly
+    assert Contact.objects.get(pk=company.pk).phone_no == "+1 555 0777"
+
+
+def test_a_save_of_a_contact_deleted_meanwhile_says_so(sales, company, monkeypatch):
+    data = contact_data(sales, company)
+    data["phone_no"] = "+1 555 0199"
+    save = concurrency.save_if_unchanged
+
+    def deleted_meanwhile(form, version):  # someone deletes the contact after the card was read, before the save
+        Contact.objects.filter(pk=form.instance.pk).delete()
+        return save(form, version)
+
+    monkeypatch.setattr(concurrency, "save_if_unchanged", deleted_meanwhile)
+    response = sales.post(company.get_absolute_url(), data, follow=True)
+    assert response.redirect_chain[-1][0] == "/contacts/"
+    assert ("Someone else deleted contact CT000010 while you were editing it. Your changes were not saved."
+            in response.content.decode())
 
 
 def test_a_form_without_its_version_is_refused(sales, company):
