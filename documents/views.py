@@ -21,6 +21,7 @@ from crm.htmx import render_page
 from . import selectors, services
 from .forms import (
     ContactEmailForm,
+    DocumentEmailForm,
     InteractionForm,
     PurchaseHeaderForm,
     PurchaseLineForm,
@@ -272,17 +273,26 @@ def document_print(request, side, pk):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_email(request, side, pk):
+    """Send by e-mail in two steps: GET shows the message to compose (to, cc, subject and message proposed,
+    the PDF attachment named); POST sends it. Refusals come back next to their field; nothing is sent."""
     side = _side(request, side, "view")
     document = _document(side, pk)
-    try:
-        email = services.email_document(document, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, _message(exc))
+    if request.method == "GET":
+        form = DocumentEmailForm(initial=services.email_draft(document, user=request.user))
     else:
-        messages.success(request, f"{document} sent to {', '.join(email.to)}.")
-    return redirect(document)
+        form = DocumentEmailForm(request.POST)
+        if form.is_valid():
+            try:
+                email = services.email_document(document, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"{document} sent to {', '.join(email.to + email.cc)}.")
+                return redirect(document)
+    return render_page(request, "documents/document_email.html", {
+        "document": document, "side": side, "form": form, "attachment": services.email_attachment_name(document)})
 
 
 @require_POST

@@ -116,7 +116,7 @@ def test_no_main_screen_scrolls_sideways_on_a_phone_and_the_menu_is_reachable(ph
     phone.goto(quote.get_absolute_url())
     # The quote's amounts and actions are on screen (scrolling down, never sideways).
     assert_fits(phone, "sales quote")
-    for control in (phone.get_by_role("button", name="Print"), phone.get_by_role("button", name="Send by e-mail"),
+    for control in (phone.get_by_role("button", name="Print"), phone.get_by_role("link", name="Send by e-mail"),
                     phone.locator("#document-total")):
         control.scroll_into_view_if_needed()
         box = control.bounding_box()
