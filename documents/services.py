@@ -446,10 +446,9 @@ def _customer_for_quote(quote: SalesHeader) -> Customer:
     if existing is not None:
         return existing
     if quote.customer_template_id is None:
-        raise ValidationError(
-            f"{quote} is for contact {contact}, which is not a customer yet, and has no customer template. "
-            "Choose the customer template to create the customer from on the quote, then make the order."
-        )
+        raise ValidationError({"customer_template": (
+            f"Contact {contact} is not a customer yet and this quote has no customer template: choose the "
+            "template to create the customer from here, save, then make the order.")})
     company = contact.company or contact
     return create_partner_from_contact(company, "customer", template=quote.customer_template)
 

@@ -309,6 +309,22 @@ def document_status(request, side, pk, action):
     return redirect(document)
 
 
+def _header_form_showing(side: Side, document, exc: ValidationError):
+    """The card's header form with the document's current values and ``exc`` next to its fields, the first
+    of them focused (so that it is in view); None when ``exc`` is not about fields of that form."""
+    unbound = side.header_form(instance=document)
+    fields = set(getattr(exc, "error_dict", {}))
+    if not fields or not fields <= set(unbound.fields):
+        return None
+    values = {name: unbound[name].value() for name in unbound.fields}
+    form = side.header_form({name: "" if value is None else value for name, value in values.items()},
+                            instance=document)
+    form.is_valid()
+    form.add_error(None, exc)
+    form.fields[next(name for name in form.fields if name in fields)].widget.attrs["autofocus"] = True
+    return form
+
+
 @require_POST
 def document_make_order(request, side, pk):
     side = _side(request, side, "add")
@@ -316,8 +332,12 @@ def document_make_order(request, side, pk):
     try:
         order = services.make_order(quote)
     except ValidationError as exc:
-        messages.error(request, _message(exc))
-        return redirect(quote)
+        header_form = _header_form_showing(side, quote, exc)
+        if header_form is None:
+            messages.error(request, _message(exc))
+            return redirect(quote)
+        return render_page(request, "documents/document_detail.html",
+                           _card_context(request, side, quote, header_form=header_form))
     messages.success(request, f"{quote} was made into {order}.")
     return redirect(order)
 

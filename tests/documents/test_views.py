@@ -1,5 +1,6 @@
 """Documents screens through the test client: permissions, forms → services, htmx regions, query counts."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -393,6 +394,21 @@ def test_make_order_of_a_prospects_quote_without_template_is_refused_in_plain_wo
     response = client.post(url("sales-make-order", prospect_quote.pk), follow=True)
     assert "no customer template" in response.content.decode()
     assert not SalesHeader.objects.filter(document_type="order").exists()
+
+
+def test_make_order_without_customer_template_shows_the_error_at_the_template_field_and_focuses_it(
+        client, seller, document_setup):
+    prospect_quote = sales_document_from_contact(ContactFactory(), "quote")
+    response = client.post(url("sales-make-order", prospect_quote.pk))
+    assert response.status_code == 200  # the quote's card again, not a banner after a redirect
+    form = response.context["header_form"]
+    assert list(form.errors) == ["customer_template"]
+    assert "choose the template to create the customer from here" in form.errors["customer_template"][0]
+    assert list(response.context["messages"]) == []
+    field = re.search(r'<div class="field has-error">(.*?)</div>\s*</div>', response.content.decode(), re.S).group(1)
+    assert 'id="id_customer_template"' in field and "autofocus" in field and "no customer template" in field
+    # The form keeps the quote's values, so saving it next (with a template) is not refused as stale.
+    assert str(form["version"].value()) == str(prospect_quote.version)
 
 
 def test_release_and_reopen(client, seller, quote):
