@@ -145,4 +145,5 @@ class ContactEmailForm(forms.Form):
 class InteractionForm(forms.Form):
     template = forms.ModelChoiceField(label="Kind", queryset=InteractionTemplate.objects.order_by("code"),
                                       empty_label="Choose…")
-    description = forms.CharField(max_length=100, required=False)
+    description = forms.CharField(max_length=100, error_messages={
+        "required": "Say in a few words what the interaction was about."})

@@ -19,7 +19,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry
-from contacts.services import create_partner_from_contact, log_interaction
+from contacts.services import create_partner_from_contact, interaction_salesperson, log_interaction
 from partners.models import ContactType, Customer, CustomerTemplate, Vendor
 
 from .models import PurchaseHeader, PurchaseLine, SalesHeader, SalesLine, Status
@@ -642,15 +642,18 @@ def send_email_to_contact(contact: Contact, *, subject: str, body: str, user) ->
 
 
 def record_interaction(contact: Contact, *, template, description: str = "", user=None) -> InteractionLogEntry:
-    """Record an interaction by hand (a call, a visit, …); refused for a privacy-blocked contact."""
+    """Record an interaction by hand (a call, a visit, …) under the acting user's salesperson (else the
+    contact's); refused for a privacy-blocked contact, and without a description."""
     _refuse_privacy_blocked(contact)
     if template is None:
-        raise ValidationError("Choose the interaction template that says what kind of interaction this was.")
+        raise ValidationError({"template": "Choose the kind of interaction this was."})
+    if not (description or "").strip():
+        raise ValidationError({"description": "Say in a few words what the interaction was about."})
     return InteractionLogEntry.objects.create(
         contact=contact,
         template=template,
         logged_at=timezone.now(),
-        description=(description or template.description)[:100],
+        description=description.strip()[:100],
         user=user if user is not None and user.is_authenticated else None,
-        salesperson=contact.salesperson,
+        salesperson=interaction_salesperson(contact, user),
     )

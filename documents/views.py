@@ -84,6 +84,14 @@ def _message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _add_error(form, exc: ValidationError) -> None:
+    """A service's refusal on ``form``: next to the fields it names, else at the top of the form."""
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
+        form.add_error(None, exc)
+    else:
+        form.add_error(None, _message(exc))
+
+
 def _contact_url(contact: Contact) -> str:
     """The contact card (the contacts app names it); the sales list when that page is not there."""
     try:
@@ -287,7 +295,7 @@ def document_email(request, side, pk):
             try:
                 email = services.email_document(document, user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_error(form, exc)
             else:
                 messages.success(request, f"{document} sent to {', '.join(email.to + email.cc)}.")
                 return redirect(document)
@@ -379,7 +387,7 @@ def _contact_panel_action(request, contact_pk, form_class, form_name, action, *,
         try:
             action(contact, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, _message(exc))
+            _add_error(form, exc)
         else:
             messages.success(request, done(contact))
             if request.htmx:

@@ -436,9 +436,20 @@ def test_recording_an_interaction(client, seller):
 def test_recording_an_interaction_for_a_privacy_blocked_contact_is_refused(client, seller):
     contact = ContactFactory(privacy_blocked=True)
     call = InteractionTemplateFactory(code="CALL")
-    response = client.post(url("record-interaction", contact.pk), {"template": call.pk},
+    response = client.post(url("record-interaction", contact.pk), {"template": call.pk, "description": "Call"},
                            headers={"HX-Request": "true"})
     assert "privacy blocked" in response.content.decode()
+    assert not InteractionLogEntry.objects.exists()
+
+
+def test_recording_an_interaction_without_description_shows_the_error_at_the_field(client, seller):
+    contact = ContactFactory()
+    response = client.post(url("record-interaction", contact.pk), {"template": InteractionTemplateFactory().pk,
+                                                                    "description": " "},
+                           headers={"HX-Request": "true"})
+    page = response.content.decode()
+    field = re.search(r'<div class="field has-error">\s*<label for="id_description">.*?</div>\s*</div>', page, re.S)
+    assert "Say in a few words what the interaction was about." in field.group(0)
     assert not InteractionLogEntry.objects.exists()
 
 
