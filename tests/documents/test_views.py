@@ -346,6 +346,13 @@ def compose(client, side, document) -> dict:
     return {name: form[name].value() for name in form.fields}
 
 
+def test_the_document_card_links_to_its_contact_and_customer(client, seller, quote, customer_company):
+    company, customer = customer_company
+    page = client.get(quote.get_absolute_url()).content.decode()
+    assert f'<a href="{customer.get_absolute_url()}" id="partner-link">' in page
+    assert f'<a href="{company.get_absolute_url()}" id="contact-link">' in page
+
+
 def test_send_by_email_first_shows_the_message_to_compose_and_sends_nothing(client, seller, quote):
     response = client.get(url("sales-email", quote.pk))
     page = response.content.decode()
