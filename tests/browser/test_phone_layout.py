@@ -45,7 +45,11 @@ def data(transactional_db):
                                 quantity=12345, unit_price=123456)
     for name in ("Contoso Pharmaceuticals Ltd", "Contoso Pharmaceuticals Limited"):
         duplicates.index_contact(factories.ContactFactory(name=name, email="info@contoso-pharma.example"))
-    return {"company": company, "customer": customer, "quote": quote}
+    prospect = factories.ContactFactory(name="Contoso Pharmaceuticals Research Laboratories", city="Athens",
+                                        address="Leoforos Vasilissis Sofias 123")
+    other = factories.CustomerFactory(name="Contoso Pharmaceuticals Research Laboratories S.A.", city="Piraeus",
+                                      address="Akti Miaouli 45, Building B, Third Floor")
+    return {"company": company, "customer": customer, "quote": quote, "prospect": prospect, "other": other}
 
 
 def log_in(page, username):
@@ -82,20 +86,23 @@ def assert_menu_and_log_out_reachable(page, what):
 def test_no_main_screen_scrolls_sideways_on_a_phone_and_the_menu_is_reachable(phone, users, data, screenshot):
     company, customer, quote = data["company"], data["customer"], data["quote"]
     log_in(phone, "sally")
-    screens = {
-        "contact list": "/contacts/",
-        "contact card": company.get_absolute_url(),
-        "link dialog": f"/contacts/{company.pk}/link/customer/?q=Fab",
-        "customer list": "/customers/",
-        "customer card": customer.get_absolute_url(),
-        "sales documents": "/documents/sales/",
-        "sales quote": quote.get_absolute_url(),
-        "duplicates": "/contacts/duplicates/",
-        "CSV import": "/contacts/csv/contact/import/",
+    prospect, other = data["prospect"], data["other"]
+    screens = {  # what: (address, what the screen shows)
+        "contact list": ("/contacts/", "#results table.list"),
+        "contact card": (company.get_absolute_url(), "#relations-panel"),
+        "link dialog": (f"/contacts/{prospect.pk}/link/customer/?q=Contoso", "#link-results table.list"),
+        "link preview": (f"/contacts/{prospect.pk}/link/customer/?q=Contoso&partner={other.pk}", "table.preview"),
+        "customer list": ("/customers/", "#results table.list"),
+        "customer card": (customer.get_absolute_url(), "#contact-panel"),
+        "sales documents": ("/documents/sales/", "table.documents"),
+        "sales quote": (quote.get_absolute_url(), "#lines table.lines"),
+        "duplicates": ("/contacts/duplicates/", "#pairs table.list"),
+        "CSV import": ("/contacts/csv/contact/import/", "input[type=file]"),
     }
-    for what, url in screens.items():
+    for what, (url, content) in screens.items():
         response = phone.goto(url)
         assert response.ok, f"{what}: HTTP {response.status}"
+        expect(phone.locator(content).first).to_be_visible()
         assert_fits(phone, what)
         assert_menu_and_log_out_reachable(phone, what)
         assert_fits(phone, f"{what} with the menu open")
@@ -112,6 +119,7 @@ def test_no_main_screen_scrolls_sideways_on_a_phone_and_the_menu_is_reachable(ph
     assert_menu_and_log_out_reachable(phone, "CSV import preview")
 
     phone.goto(company.get_absolute_url())
+    phone.get_by_text("Menu", exact=True).click()
     screenshot(phone, "contact-card-phone")
     phone.goto(quote.get_absolute_url())
     # The quote's amounts and actions are on screen (scrolling down, never sideways).
