@@ -1,4 +1,5 @@
-"""Errors sit next to their field; a long form also lists the fields to fix at its top (templates/_partials/form.html)."""
+"""Errors sit next to their field; a long form also lists the fields to fix at its top
+(templates/_partials/form.html)."""
 
 import re
 
