@@ -20,13 +20,7 @@ from documents.services import (
     send_email_to_contact,
 )
 from tests.documents.conftest import person_of
-from tests.factories import (
-    ContactFactory,
-    InteractionTemplateFactory,
-    SalespersonFactory,
-    UserFactory,
-    interaction_template_setup,
-)
+from tests.factories import ContactFactory, InteractionTemplateFactory, UserFactory, interaction_template_setup
 
 pytestmark = pytest.mark.django_db
 
@@ -204,35 +198,6 @@ def test_an_interaction_recorded_by_hand_is_logged_against_the_contact(user):
     entry = record_interaction(contact, template=call, description="Asked for a price list", user=user)
     assert (entry.contact, entry.template, entry.description, entry.user) == (contact, call,
                                                                               "Asked for a price list", user)
-
-
-@pytest.mark.parametrize("description", ["", "   "])
-def test_an_interaction_by_hand_without_a_description_is_refused_at_the_description(user, description):
-    with pytest.raises(ValidationError) as refused:
-        record_interaction(ContactFactory(), template=InteractionTemplateFactory(), description=description, user=user)
-    assert list(refused.value.error_dict) == ["description"]
-    assert not InteractionLogEntry.objects.exists()
-
-
-def test_an_interaction_by_hand_is_recorded_under_the_acting_users_salesperson(user):
-    contact = ContactFactory(salesperson=SalespersonFactory(code="SP-CONTACT"))
-    own = SalespersonFactory(code="SP-ME", user=user)
-    entry = record_interaction(contact, template=InteractionTemplateFactory(), description="Visit", user=user)
-    assert entry.salesperson == own
-
-
-def test_an_interaction_by_a_user_without_salesperson_takes_the_contacts(user):
-    contact = ContactFactory(salesperson=SalespersonFactory(code="SP-CONTACT"))
-    entry = record_interaction(contact, template=InteractionTemplateFactory(), description="Visit", user=user)
-    assert entry.salesperson == contact.salesperson
-
-
-def test_a_logged_interaction_is_recorded_under_the_acting_users_salesperson(user):
-    interaction_template_setup(emails="EMAIL")
-    contact = ContactFactory(email="ann@client.example", salesperson=SalespersonFactory(code="SP-CONTACT"))
-    own = SalespersonFactory(code="SP-ME", user=user)
-    send_email_to_contact(contact, subject="Hello", body="Hi", user=user)
-    assert InteractionLogEntry.objects.get().salesperson == own
 
 
 def test_an_interaction_by_hand_is_refused_for_a_privacy_blocked_contact(user):
