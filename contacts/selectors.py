@@ -5,11 +5,12 @@ The change history of a contact (or partner) is read by ``crm.change_history`` a
 Writes are in ``contacts.services``.
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from contacts import sync
-from contacts.models import Contact, ContactBusinessRelation
+from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
 from crm.change_history import FieldChange, change_history
 from crm.sorting import sort_key
 from partners import kinds
@@ -21,6 +22,7 @@ __all__ = [
     "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_for_card", "contact_by_pk",
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
     "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
+    "relation_refusals", "partner_side_refusals",
 ]
 
 CONTACT_SORTS = {
@@ -97,6 +99,45 @@ def persons_of(company):
 # ---------------------------------------------------------------------------------------------
 # Link with existing (contact card) and Link with contact (partner card)
 # ---------------------------------------------------------------------------------------------
+
+
+def not_set_up(kind: PartnerKind) -> str:
+    """Why nothing of ``kind`` can be linked: Marketing Setup has no business relation code for it, in words
+    a sales user can act on."""
+    return (f"{kind.plural_title} are not synchronized yet: ask your administrator to set them up in "
+            "Marketing Setup.")
+
+
+def relation_refusals(contact) -> dict[str, str]:
+    """Why "Create as" / "Link with existing" of each kind (by key) cannot be done for ``contact`` — blank when
+    it can — so that the card's menus say it before the user starts. The same checks as the services'
+    ``sync.check_linkable`` (setup code, privacy, a person's company), read without locking."""
+    setup = MarketingSetup.load()
+    refusals = {}
+    for kind in kinds.KINDS.values():
+        try:
+            if setup.code_for(kind.key) is None:
+                raise ValidationError(not_set_up(kind))
+            sync.check_not_privacy_blocked(contact)
+            target = sync.target_contact(contact, kind.key)
+            if target.pk != contact.pk:
+                sync.check_not_privacy_blocked(target)
+        except ValidationError as exc:
+            refusals[kind.key] = " ".join(exc.messages)
+        else:
+            refusals[kind.key] = ""
+    return refusals
+
+
+def partner_side_refusals(kind: PartnerKind) -> dict[str, str]:
+    """Why a partner card's "Link with contact" / "Create contact" cannot be done (blank when it can)."""
+    setup = MarketingSetup.load()
+    if setup.code_for(kind.key) is None:
+        return {"link": not_set_up(kind), "create_contact": not_set_up(kind)}
+    if setup.contact_nos_id is None:
+        return {"link": "", "create_contact": "New contacts cannot be numbered yet: ask your administrator to "
+                                              "set up Contact Nos. in Marketing Setup."}
+    return {"link": "", "create_contact": ""}
 
 
 def partners_for_link(kind: PartnerKind, q):

@@ -17,7 +17,7 @@ from contacts.models import (
     MarketingSetup,
 )
 from partners import kinds
-from partners.models import ContactType
+from partners.models import ContactType, SalespersonPurchaser
 from partners.numbering import next_number
 
 WINNERS = ("contact", "partner")
@@ -42,8 +42,18 @@ def log_interaction(contact, kind: str, *, document_no: str = "", user=None, des
         document_type=document_type,
         document_no=document_no,
         user=user if user is not None and user.is_authenticated else None,
-        salesperson=contact.salesperson,
+        salesperson=interaction_salesperson(contact, user),
     )
+
+
+def interaction_salesperson(contact, user):
+    """Whom an interaction is recorded under: the acting user's salesperson (Salesperson/Purchaser's user),
+    else the contact's."""
+    if user is not None and user.is_authenticated:
+        own = SalespersonPurchaser.objects.filter(user=user).first()
+        if own is not None:
+            return own
+    return contact.salesperson
 
 
 def _kind(kind: str) -> str:

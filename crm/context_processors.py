@@ -20,7 +20,6 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"navigation": []}
     items = []
-    current = request.path
     for label, url_name, perm in NAVIGATION:
         if not user.has_perm(perm):
             continue
@@ -28,5 +27,10 @@ def navigation(request):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "active": current.startswith(url)})
+        items.append({"label": label, "url": url, "active": False})
+    # One entry lights up: the one whose address is the longest start of the page's (/contacts/duplicates/…
+    # is Duplicates, not also Contacts).
+    matches = [item for item in items if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"navigation": items}

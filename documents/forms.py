@@ -148,6 +148,20 @@ class PurchaseLineForm(SalesLineForm):
         model = PurchaseLine
 
 
+class DocumentEmailForm(forms.Form):
+    """"Send by e-mail" of a document: what ``services.email_draft`` proposes, changed by the user before
+    sending. Addresses are checked by ``services.email_document`` (its errors come back on these fields)."""
+
+    to = forms.CharField(label="To", max_length=500, help_text="Separate several addresses with commas.")
+    cc = forms.CharField(label="Cc", max_length=500, required=False,
+                         help_text="Separate several addresses with commas.")
+    subject = forms.CharField(max_length=150)
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))
+
+    def clean_body(self):
+        return self.cleaned_data["body"].replace("\r\n", "\n")  # browsers send a textarea's lines with CRLF
+
+
 class ContactEmailForm(forms.Form):
     subject = forms.CharField(max_length=150)
     body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
@@ -156,4 +170,5 @@ class ContactEmailForm(forms.Form):
 class InteractionForm(forms.Form):
     template = forms.ModelChoiceField(label="Kind", queryset=InteractionTemplate.objects.order_by("code"),
                                       empty_label="Choose…")
-    description = forms.CharField(max_length=100, required=False)
+    description = forms.CharField(max_length=100, error_messages={
+        "required": "Say in a few words what the interaction was about."})

@@ -13,12 +13,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry
-from contacts.services import create_partner_from_contact, log_interaction
+from contacts.services import create_partner_from_contact, interaction_salesperson, log_interaction
 from partners.models import ContactType, Customer, CustomerTemplate, Vendor
 
 from .models import PurchaseHeader, PurchaseLine, SalesHeader, SalesLine, Status
@@ -445,10 +446,9 @@ def _customer_for_quote(quote: SalesHeader) -> Customer:
     if existing is not None:
         return existing
     if quote.customer_template_id is None:
-        raise ValidationError(
-            f"{quote} is for contact {contact}, which is not a customer yet, and has no customer template. "
-            "Choose the customer template to create the customer from on the quote, then make the order."
-        )
+        raise ValidationError({"customer_template": (
+            f"Contact {contact} is not a customer yet and this quote has no customer template: choose the "
+            "template to create the customer from here, save, then make the order.")})
     company = contact.company or contact
     return create_partner_from_contact(company, "customer", template=quote.customer_template)
 
@@ -560,27 +560,65 @@ def render_pdf(document, *, user, log: bool = True) -> bytes:
     return pdf
 
 
-def email_document(document, *, user, to: str = "", message: str = "") -> EmailMessage:
-    """Send the document as a PDF attachment to its contact (the document's e-mail, else the contact's);
-    logs one interaction. Returns the message sent."""
+def email_attachment_name(document) -> str:
+    """The file name of the PDF that "Send by e-mail" attaches."""
+    return f"{document.no}.pdf"
+
+
+def email_draft(document, *, user) -> dict:
+    """What "Send by e-mail" proposes before anything is sent: ``to`` (the document's e-mail, else its
+    contact's), ``cc`` (none), ``subject`` and ``body``; the user may change each of them."""
+    contact = interaction_contact(document)
+    sender_name = (user.get_full_name() or user.get_username()) if user is not None else ""
+    greeting = f"Dear {document.contact_name or document.name},".replace(" ,", ",")
+    return {
+        "to": document.email or (contact.email if contact else ""),
+        "cc": "",
+        "subject": document.title,
+        "body": f"{greeting}\n\nplease find attached {document.title}.\n\nKind regards,\n{sender_name}".strip(),
+    }
+
+
+def _addresses(value, field: str) -> list[str]:
+    """``a@x.example, b@y.example`` (commas or semicolons) or a list → the addresses; a ValidationError on
+    ``field`` naming the first one that is not an e-mail address."""
+    items = value if isinstance(value, (list, tuple)) else str(value or "").replace(";", ",").split(",")
+    addresses = [item.strip() for item in items if item and item.strip()]
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError({field: f"\u201c{address}\u201d is not an e-mail address."}) from None
+    return addresses
+
+
+def email_document(document, *, user, to=None, cc=(), subject: str | None = None,
+                   body: str | None = None) -> EmailMessage:
+    """Send the document as a PDF attachment and log one interaction. ``to``, ``cc``, ``subject`` and
+    ``body`` are what the user composed (addresses as a list or comma-separated); left out, they are
+    ``email_draft``'s. Refusals name their field (``to``, ``cc``, ``subject``); nothing is sent then."""
     contact = interaction_contact(document)
     if contact is not None:
         _refuse_privacy_blocked(contact)
-    recipient = to or document.email or (contact.email if contact else "")
-    if not recipient:
+    draft = email_draft(document, user=user)
+    recipients = _addresses(draft["to"] if to is None else to, "to")
+    if not recipients:
         whom = f"contact {contact}" if contact else "its customer or vendor"
-        raise ValidationError(f"{document} has no e-mail address to send to: enter one on the document or on {whom}.")
-    sender_name = (user.get_full_name() or user.get_username()) if user is not None else ""
-    greeting = f"Dear {document.contact_name or document.name},".replace(" ,", ",")
-    body = message or (f"{greeting}\n\nplease find attached {document.title}.\n\nKind regards,\n{sender_name}".strip())
+        raise ValidationError({"to": f"There is no e-mail address to send {document} to: enter one here, or add "
+                                     f"one to the document or to {whom}."})
+    copies = _addresses(cc, "cc")
+    subject = (draft["subject"] if subject is None else subject).strip()
+    if not subject:
+        raise ValidationError({"subject": "Enter a subject."})
     email = EmailMessage(
-        subject=document.title,
-        body=body,
+        subject=subject,
+        body=draft["body"] if body is None else body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient],
+        to=recipients,
+        cc=copies,
         reply_to=[user.email] if user is not None and getattr(user, "email", "") else None,
     )
-    email.attach(f"{document.no}.pdf", render_pdf(document, user=user, log=False), "application/pdf")
+    email.attach(email_attachment_name(document), render_pdf(document, user=user, log=False), "application/pdf")
     email.send()
     _log_document(document, user=user, description=f"{document.title} sent by e-mail"[:100])
     return email
@@ -604,15 +642,18 @@ def send_email_to_contact(contact: Contact, *, subject: str, body: str, user) ->
 
 
 def record_interaction(contact: Contact, *, template, description: str = "", user=None) -> InteractionLogEntry:
-    """Record an interaction by hand (a call, a visit, …); refused for a privacy-blocked contact."""
+    """Record an interaction by hand (a call, a visit, …) under the acting user's salesperson (else the
+    contact's); refused for a privacy-blocked contact, and without a description."""
     _refuse_privacy_blocked(contact)
     if template is None:
-        raise ValidationError("Choose the interaction template that says what kind of interaction this was.")
+        raise ValidationError({"template": "Choose the kind of interaction this was."})
+    if not (description or "").strip():
+        raise ValidationError({"description": "Say in a few words what the interaction was about."})
     return InteractionLogEntry.objects.create(
         contact=contact,
         template=template,
         logged_at=timezone.now(),
-        description=(description or template.description)[:100],
+        description=description.strip()[:100],
         user=user if user is not None and user.is_authenticated else None,
-        salesperson=contact.salesperson,
+        salesperson=interaction_salesperson(contact, user),
     )

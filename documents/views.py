@@ -22,6 +22,7 @@ from crm.htmx import render_page
 from . import selectors, services
 from .forms import (
     ContactEmailForm,
+    DocumentEmailForm,
     InteractionForm,
     PurchaseHeaderForm,
     PurchaseLineForm,
@@ -82,6 +83,14 @@ def _document(side: Side, pk: int):
 
 def _message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def _add_error(form, exc: ValidationError) -> None:
+    """A service's refusal on ``form``: next to the fields it names, else at the top of the form."""
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
+        form.add_error(None, exc)
+    else:
+        form.add_error(None, _message(exc))
 
 
 def _contact_url(contact: Contact) -> str:
@@ -279,17 +288,26 @@ def document_print(request, side, pk):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_email(request, side, pk):
+    """Send by e-mail in two steps: GET shows the message to compose (to, cc, subject and message proposed,
+    the PDF attachment named); POST sends it. Refusals come back next to their field; nothing is sent."""
     side = _side(request, side, "view")
     document = _document(side, pk)
-    try:
-        email = services.email_document(document, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, _message(exc))
+    if request.method == "GET":
+        form = DocumentEmailForm(initial=services.email_draft(document, user=request.user))
     else:
-        messages.success(request, f"{document} sent to {', '.join(email.to)}.")
-    return redirect(document)
+        form = DocumentEmailForm(request.POST)
+        if form.is_valid():
+            try:
+                email = services.email_document(document, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(request, f"{document} sent to {', '.join(email.to + email.cc)}.")
+                return redirect(document)
+    return render_page(request, "documents/document_email.html", {
+        "document": document, "side": side, "form": form, "attachment": services.email_attachment_name(document)})
 
 
 @require_POST
@@ -306,6 +324,22 @@ def document_status(request, side, pk, action):
     return redirect(document)
 
 
+def _header_form_showing(side: Side, document, exc: ValidationError):
+    """The card's header form with the document's current values and ``exc`` next to its fields, the first
+    of them focused (so that it is in view); None when ``exc`` is not about fields of that form."""
+    unbound = side.header_form(instance=document)
+    fields = set(getattr(exc, "error_dict", {}))
+    if not fields or not fields <= set(unbound.fields):
+        return None
+    values = {name: unbound[name].value() for name in unbound.fields}
+    form = side.header_form({name: "" if value is None else value for name, value in values.items()},
+                            instance=document)
+    form.is_valid()
+    form.add_error(None, exc)
+    form.fields[next(name for name in form.fields if name in fields)].widget.attrs["autofocus"] = True
+    return form
+
+
 @require_POST
 def document_make_order(request, side, pk):
     side = _side(request, side, "add")
@@ -313,8 +347,12 @@ def document_make_order(request, side, pk):
     try:
         order = services.make_order(quote)
     except ValidationError as exc:
-        messages.error(request, _message(exc))
-        return redirect(quote)
+        header_form = _header_form_showing(side, quote, exc)
+        if header_form is None:
+            messages.error(request, _message(exc))
+            return redirect(quote)
+        return render_page(request, "documents/document_detail.html",
+                           _card_context(request, side, quote, header_form=header_form))
     messages.success(request, f"{quote} was made into {order}.")
     return redirect(order)
 
@@ -356,7 +394,7 @@ def _contact_panel_action(request, contact_pk, form_class, form_name, action, *,
         try:
             action(contact, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, _message(exc))
+            _add_error(form, exc)
         else:
             messages.success(request, done(contact))
             if request.htmx:

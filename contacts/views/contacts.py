@@ -35,14 +35,22 @@ def _card_context(request, contact, form):
     owner = contact.company if contact.company_id else contact  # a person's partners belong to its company
     relations = selectors.relations_of(owner)
     linked = {rel.link_to_table: rel for rel in relations if rel.link_to_table}
+    refusals = selectors.relation_refusals(contact)
+    unlinked = [kind for kind in kinds.KINDS.values() if kind.key not in linked]
     return {
         "contact": contact,
         "owner": owner,
         "form": form,
         "persons": selectors.persons_of(contact) if contact.is_company else [],
         "relations": relations,
-        "kinds": [{"kind": kind, "relation": linked.get(kind.key), "can_create": user.has_perm(kind.perm("add")),
-                   "can_link": user.has_perm(kind.perm("change"))} for kind in kinds.KINDS.values()],
+        "kinds": [{"kind": kind, "relation": linked.get(kind.key), "can_link": user.has_perm(kind.perm("change"))}
+                  for kind in kinds.KINDS.values()],
+        # The Create as / Link with existing menus: only the kinds the user may make or link and that are not
+        # linked yet, each with the reason it cannot be done now (blank when it can); empty: no menu.
+        "create_menu": [{"kind": kind, "reason": refusals[kind.key]} for kind in unlinked
+                        if user.has_perm(kind.perm("add"))],
+        "link_menu": [{"kind": kind, "reason": refusals[kind.key]} for kind in unlinked
+                      if user.has_perm(kind.perm("change"))],
         "can_change": user.has_perm("contacts.change_contact"),
         "can_delete": user.has_perm("contacts.delete_contact"),
         "can_add": user.has_perm("contacts.add_contact"),

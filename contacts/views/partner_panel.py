@@ -17,6 +17,7 @@ def linked_contact(request, kind, partner):
         "link": selectors.partner_link(partner, kind),
         "can_link": may_link(request.user, kind),
         "can_create_contact": may_create_contact(request.user, kind),
+        "refusals": selectors.partner_side_refusals(kind),
     })
 
 

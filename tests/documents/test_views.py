@@ -373,10 +373,52 @@ def test_print_downloads_the_pdf_and_logs_once(client, seller, quote, customer_c
     assert (entry.contact, entry.user, entry.document_no) == (customer_company[0], seller, quote.no)
 
 
-def test_send_by_email(client, seller, quote):
-    response = client.post(url("sales-email", quote.pk), follow=True)
-    assert "sent to office@fabrikam.example" in response.content.decode()
-    assert mail.outbox[0].attachments[0][0] == f"{quote.no}.pdf"
+def compose(client, side, document) -> dict:
+    """The compose form of "Send by e-mail" as the page proposes it (sends nothing)."""
+    form = client.get(url(f"{side}-email", document.pk)).context["form"]
+    return {name: form[name].value() for name in form.fields}
+
+
+def test_the_document_card_links_to_its_contact_and_customer(client, seller, quote, customer_company):
+    company, customer = customer_company
+    page = client.get(quote.get_absolute_url()).content.decode()
+    assert f'<a href="{customer.get_absolute_url()}" id="partner-link">' in page
+    assert f'<a href="{company.get_absolute_url()}" id="contact-link">' in page
+
+
+def test_send_by_email_first_shows_the_message_to_compose_and_sends_nothing(client, seller, quote):
+    response = client.get(url("sales-email", quote.pk))
+    page = response.content.decode()
+    assert response.status_code == 200 and mail.outbox == []
+    form = response.context["form"]
+    assert form["to"].value() == "office@fabrikam.example" and form["cc"].value() == ""
+    assert quote.no in form["subject"].value() and "please find attached" in form["body"].value()
+    assert f"{quote.no}.pdf" in page  # the attachment, by name
+
+
+def test_send_by_email_sends_what_the_user_composed(client, seller, quote):
+    data = compose(client, "sales", quote) | {
+        "to": "anna@fabrikam.example", "cc": "boss@fabrikam.example; sam@our.example",
+        "subject": "Your quote, as promised", "body": "Hello Anna,\nhere it is."}
+    response = client.post(url("sales-email", quote.pk), data, follow=True)
+    assert "sent to anna@fabrikam.example, boss@fabrikam.example, sam@our.example" in response.content.decode()
+    [sent] = mail.outbox
+    assert (sent.to, sent.cc) == (["anna@fabrikam.example"], ["boss@fabrikam.example", "sam@our.example"])
+    assert (sent.subject, sent.body) == ("Your quote, as promised", "Hello Anna,\nhere it is.")
+    assert sent.attachments[0][0] == f"{quote.no}.pdf"
+
+
+@pytest.mark.parametrize(("field", "value", "error"), [
+    ("to", "anna(at)fabrikam", "\u201canna(at)fabrikam\u201d is not an e-mail address."),
+    ("to", "", "This field is required."),
+    ("cc", "ok@x.example, not an address", "\u201cnot an address\u201d is not an e-mail address."),
+    ("subject", "   ", "This field is required."),
+])
+def test_send_by_email_shows_a_bad_field_next_to_it_and_sends_nothing(client, seller, quote, field, value, error):
+    response = client.post(url("sales-email", quote.pk), compose(client, "sales", quote) | {field: value})
+    assert response.status_code == 200 and mail.outbox == []
+    assert response.context["form"].errors == {field: [error]}
+    assert 'class="field has-error"' in response.content.decode()
 
 
 def test_make_order_opens_the_order(client, seller, quote):
@@ -392,6 +434,21 @@ def test_make_order_of_a_prospects_quote_without_template_is_refused_in_plain_wo
     response = client.post(url("sales-make-order", prospect_quote.pk), follow=True)
     assert "no customer template" in response.content.decode()
     assert not SalesHeader.objects.filter(document_type="order").exists()
+
+
+def test_make_order_without_customer_template_shows_the_error_at_the_template_field_and_focuses_it(
+        client, seller, document_setup):
+    prospect_quote = sales_document_from_contact(ContactFactory(), "quote")
+    response = client.post(url("sales-make-order", prospect_quote.pk))
+    assert response.status_code == 200  # the quote's card again, not a banner after a redirect
+    form = response.context["header_form"]
+    assert list(form.errors) == ["customer_template"]
+    assert "choose the template to create the customer from here" in form.errors["customer_template"][0]
+    assert list(response.context["messages"]) == []
+    field = re.search(r'<div class="field has-error">(.*?)</div>\s*</div>', response.content.decode(), re.S).group(1)
+    assert 'id="id_customer_template"' in field and "autofocus" in field and "no customer template" in field
+    # The form keeps the quote's values, so saving it next (with a template) is not refused as stale.
+    assert str(form["version"].value()) == str(prospect_quote.version)
 
 
 def test_release_and_reopen(client, seller, quote):
@@ -419,9 +476,20 @@ def test_recording_an_interaction(client, seller):
 def test_recording_an_interaction_for_a_privacy_blocked_contact_is_refused(client, seller):
     contact = ContactFactory(privacy_blocked=True)
     call = InteractionTemplateFactory(code="CALL")
-    response = client.post(url("record-interaction", contact.pk), {"template": call.pk},
+    response = client.post(url("record-interaction", contact.pk), {"template": call.pk, "description": "Call"},
                            headers={"HX-Request": "true"})
     assert "privacy blocked" in response.content.decode()
+    assert not InteractionLogEntry.objects.exists()
+
+
+def test_recording_an_interaction_without_description_shows_the_error_at_the_field(client, seller):
+    contact = ContactFactory()
+    response = client.post(url("record-interaction", contact.pk), {"template": InteractionTemplateFactory().pk,
+                                                                    "description": " "},
+                           headers={"HX-Request": "true"})
+    page = response.content.decode()
+    field = re.search(r'<div class="field has-error">\s*<label for="id_description">.*?</div>\s*</div>', page, re.S)
+    assert "Say in a few words what the interaction was about." in field.group(0)
     assert not InteractionLogEntry.objects.exists()
 
 
@@ -494,7 +562,7 @@ def test_purchase_quote_print_email_and_make_order(client, buyer, document_setup
     client.post(url("purchase-line-add", quote.pk), {"description": "Paper", "quantity": "10", "unit_price": "2",
                                                      "line_discount_pct": "0"})
     assert client.post(url("purchase-print", quote.pk)).content.startswith(b"%PDF-")
-    client.post(url("purchase-email", quote.pk))
+    client.post(url("purchase-email", quote.pk), compose(client, "purchase", quote))
     assert mail.outbox[0].to == ["sales@contoso.example"]
     response = client.post(url("purchase-make-order", quote.pk))
     order = PurchaseHeader.objects.get(document_type="order")

@@ -33,6 +33,7 @@ def company(db):
 
 
 def test_contact_card_shows_persons_relations_panel_and_actions(sales, company):
+    factories.marketing_setup()
     factories.ContactFactory(no="CT000011", person=True, first_name="Jo", surname="Walker", company=company)
     page = sales.get(company.get_absolute_url()).content.decode()
     assert "CT000011 Jo Walker" in page and "Add person" in page
