@@ -10,6 +10,7 @@ from copy import copy
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation, ContactDuplicate, DuplicateSearchString, \
@@ -93,10 +94,17 @@ def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=()) -> 
 
 
 def _repoint_other_references(other, survivor):
-    """Documents and any other table with a foreign key to Contact follow the merge (history stays as it was)."""
+    """Documents and any other table with a foreign key to Contact follow the merge (history stays as it was).
+
+    ``related_objects`` lists the reverse side of each foreign key: a ``ManyToOneRel``, whose
+    ``one_to_many`` is true (one contact, many rows pointing at it).
+    """
     handled = {ContactBusinessRelation, InteractionLogEntry, Contact, DuplicateSearchString, ContactDuplicate}
     for relation in Contact._meta.related_objects:
         model = relation.related_model
-        if model in handled or not relation.many_to_one or model.__name__.startswith("Historical"):
+        if model in handled or not relation.one_to_many or model.__name__.startswith("Historical"):
             continue
-        model._default_manager.filter(**{relation.field.name: other}).update(**{relation.field.name: survivor})
+        changes = {relation.field.name: survivor}
+        if any(f.name == "version" for f in model._meta.concrete_fields):
+            changes["version"] = F("version") + 1  # an edit form open on the row refuses to write the old contact back
+        model._default_manager.filter(**{relation.field.name: other}).update(**changes)
