@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from crm.models import SingletonModel, history_records
 from crm.validators import validate_country_code, validate_language_code
@@ -415,3 +416,33 @@ class ContactDuplicate(models.Model):
 
     def __str__(self):
         return f"{self.contact_id} ~ {self.duplicate_id} ({self.score}%)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Merged contacts (contacts/duplicates/merge.py writes them)
+# ---------------------------------------------------------------------------------------------
+
+
+class MergedContact(models.Model):
+    """A contact merged into another and deleted: its old address (``/contacts/<old_pk>/…``) leads to the
+    survivor, and the survivor's card lists it with its change history (kept under ``old_pk``).
+
+    A survivor later merged into a third contact hands its records on (the merge moves every foreign
+    key to the contact), so an old address always leads to the contact that holds its data now.
+    """
+
+    old_pk = models.BigIntegerField("old id", unique=True)
+    old_no = models.CharField("old no.", max_length=20)
+    old_name = models.CharField("old name", max_length=100, blank=True)
+    survivor = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merged_contacts",
+                                 help_text="The contact it was merged into.")
+    merged_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", help_text="Who merged it.")
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        verbose_name = "merged contact"
+
+    def __str__(self):
+        return f"{self.old_no} {self.old_name} → {self.survivor_id}".strip()

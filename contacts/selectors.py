@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from contacts import sync
-from contacts.models import Contact, ContactBusinessRelation
+from contacts.models import Contact, ContactBusinessRelation, MergedContact
 from crm.change_history import FieldChange, change_history
 from crm.sorting import sort_key
 from partners import kinds
@@ -21,6 +21,7 @@ __all__ = [
     "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_for_card", "contact_by_pk",
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
     "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
+    "merged_into", "merged_contacts",
 ]
 
 CONTACT_SORTS = {
@@ -79,6 +80,23 @@ def contact_for_card(pk):
 def contact_by_pk(pk):
     """The bare contact row; ``Contact.DoesNotExist`` when there is none."""
     return Contact.objects.get(pk=pk)
+
+
+def merged_into(pk):
+    """The record of the contact ``pk`` merged into another (with its survivor), or None when it was not."""
+    pk = _pk(pk)
+    if pk is None:
+        return None
+    return MergedContact.objects.select_related("survivor").filter(old_pk=pk).first()
+
+
+def merged_contacts(contact, *, limit=5, history_limit=10):
+    """The latest contacts merged into ``contact``, each with ``history``: its own change history, kept
+    under its old id (a few queries per merged contact, at most ``limit`` of them)."""
+    merged = list(MergedContact.objects.filter(survivor=contact).select_related("user")[:limit])
+    for record in merged:
+        record.history = change_history(Contact(pk=record.old_pk), limit=history_limit)
+    return merged
 
 
 def relations_of(contact):

@@ -14,7 +14,8 @@ from django.db.models import F
 
 from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation, ContactDuplicate, DuplicateSearchString, \
-    InteractionLogEntry, MarketingSetup
+    InteractionLogEntry, MarketingSetup, MergedContact
+from crm import history
 
 # The fields a user picks a surviving value for, in card order.
 MERGE_FIELDS = ("name", "name_2", "search_name", "address", "address_2", "city", "post_code", "county",
@@ -33,12 +34,14 @@ def _links_by_kind(contact):
 
 
 @transaction.atomic
-def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=()) -> Contact:
+def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=(), user=None) -> Contact:
     """Merge ``other`` into ``survivor`` and delete ``other``; returns the survivor as stored.
 
     ``take_from_other`` names the fields whose value comes from ``other``; the rest keep the
     survivor's. Refused (ValidationError, nothing changed) when both are linked to a partner of the
-    same type, or when they are the same contact.
+    same type, or when they are the same contact. A ``MergedContact`` row remembers ``other`` (by
+    ``user``, default: the acting user of the change history): its address then leads to the
+    survivor, whose change history says "Merged contact CT… into this one".
     """
     if survivor.pk == other.pk:
         raise ValidationError("A contact cannot be merged with itself.")
@@ -84,9 +87,13 @@ def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=()) -> 
         person.company_id = survivor.pk
         sync.inherit_from_company(person, survivor, setup, previous_company=other)
     sync.write_many(Contact, persons, {*sync.TRACKED_ATTS}, f"Merged into company {survivor.no}")
+    MergedContact.objects.create(old_pk=other.pk, old_no=other.no, old_name=other.name, survivor=survivor,
+                                 user=user if user is not None else history.current_user())
     with sync.suspended():
         other.delete()
+    survivor._change_reason = f"Merged contact {other.no} {other.name} into this one"
     survivor.save()  # a change set of one: the survivor's own changes reach its partners and persons
+    del survivor._change_reason
     sync.finish(sync.ChangeSet(reason=f"Merged contact {other.no} into {survivor.no}", setup=setup,
                                contacts=persons_before, links=moved, relations={survivor.pk, *persons_before}))
     survivor.refresh_from_db()

@@ -79,7 +79,7 @@ def duplicate_merge(request, pk):
         survivor, other, take = form.merge_arguments()
         other_label = f"{other.no} {other.name}"
         try:
-            survivor = merge.merge_contacts(survivor, other, take_from_other=take)
+            survivor = merge.merge_contacts(survivor, other, take_from_other=take, user=request.user)
         except ValidationError as exc:
             errors = exc.messages
         else:

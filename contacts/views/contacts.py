@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contacts import selectors, services
 from contacts.forms import ContactFilterForm, ContactForm
 from contacts.models import Contact
+from contacts.views.merged import follows_merges
 from crm.concurrency import StaleEdit, save_if_unchanged
 from crm.forms import disable_all
 from crm.htmx import render_page
@@ -47,6 +48,7 @@ def _card_context(request, contact, form):
         "can_delete": user.has_perm("contacts.delete_contact"),
         "can_add": user.has_perm("contacts.add_contact"),
         "history": selectors.change_history(contact, limit=15),
+        "merged_contacts": selectors.merged_contacts(contact),
     }
 
 
@@ -57,6 +59,7 @@ def _render_card(request, contact, form):
 
 @require_http_methods(["GET", "POST"])
 @require("contacts.view_contact")
+@follows_merges
 def contact_detail(request, pk):
     """The contact card. POST saves the edit form, refusing a save over a newer version of the contact."""
     try:
@@ -116,6 +119,7 @@ def contact_create(request):
 
 @require_http_methods(["GET", "POST"])
 @require("contacts.delete_contact")
+@follows_merges
 def contact_delete(request, pk):
     """Confirm, then delete: a company takes its persons with it; linked partners stay."""
     try:
