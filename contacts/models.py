@@ -1,9 +1,12 @@
 """The CRM side: contacts, business relations (the links to partners), Marketing Setup, interactions."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
@@ -446,3 +449,25 @@ class MergedContact(models.Model):
 
     def __str__(self):
         return f"{self.old_no} {self.old_name} → {self.survivor_id}".strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting contacts: what it does to the records of other apps (contacts.services.delete_contact)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeleteConsequence:
+    """What deleting a contact would do to one record of another app, as that app says it."""
+
+    record: str  # e.g. "Sales Quote SQ0001"
+    url: str  # where the user can look at (and change) the record
+    outcome: str  # in plain words: "keeps its name and address; no longer refers to the contact"
+    blocks: bool = False  # True: the delete is refused while the record is as it is
+
+
+# Sent by ``contacts.selectors.delete_consequences`` (the confirmation page and the delete service alike)
+# with ``contact_ids``: the contact and the persons deleted with it. Each receiver returns a list of
+# ``DeleteConsequence``; one that ``blocks`` makes ``contacts.services.delete_contact`` refuse. The
+# documents app answers it, so contacts never imports documents (DESIGN §2).
+contact_delete_consequences = Signal()

@@ -9,7 +9,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from contacts import sync
-from contacts.models import Contact, ContactBusinessRelation, MergedContact
+from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry, MergedContact, \
+    contact_delete_consequences
 from crm.change_history import FieldChange, change_history
 from crm.sorting import sort_key
 from partners import kinds
@@ -21,7 +22,7 @@ __all__ = [
     "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_for_card", "contact_by_pk",
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
     "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
-    "merged_into", "merged_contacts",
+    "merged_into", "merged_contacts", "delete_consequences", "delete_preview",
 ]
 
 CONTACT_SORTS = {
@@ -97,6 +98,37 @@ def merged_contacts(contact, *, limit=5, history_limit=10):
     for record in merged:
         record.history = change_history(Contact(pk=record.old_pk), limit=history_limit)
     return merged
+
+
+def delete_consequences(contact_ids) -> list:
+    """What deleting these contacts does to other apps' records (``DeleteConsequence`` items, blocking first)."""
+    contact_ids = list(contact_ids)
+    found = [item for _, items in contact_delete_consequences.send(sender=Contact, contact_ids=contact_ids)
+             for item in items or ()]
+    return sorted(found, key=lambda item: not item.blocks)
+
+
+def delete_preview(contact) -> dict:
+    """Everything the delete confirmation page says will happen (a few queries, whatever the contact holds).
+
+    ``persons`` deleted with a company; ``links`` removed (the partners stay); ``primary_of``: links of
+    other contacts whose primary contact goes (the partner's contact text is cleared); ``interactions``
+    deleted with it (how many); ``blocking`` / ``other_records``: other apps' records (documents) that
+    refuse the delete, or what becomes of them.
+    """
+    persons = persons_of(contact) if contact.is_company else []
+    ids = [contact.pk, *(p.pk for p in persons)]
+    consequences = delete_consequences(ids)
+    return {
+        "persons": persons,
+        "links": [rel for rel in relations_of(contact) if rel.link_to_table],
+        "primary_of": list(ContactBusinessRelation.objects.filter(primary_contact_id__in=ids)
+                           .exclude(contact_id__in=ids).exclude(link_to_table="")
+                           .select_related("primary_contact", *sync.KINDS)),
+        "interactions": InteractionLogEntry.objects.filter(contact_id__in=ids).count(),
+        "blocking": [item for item in consequences if item.blocks],
+        "other_records": [item for item in consequences if not item.blocks],
+    }
 
 
 def relations_of(contact):

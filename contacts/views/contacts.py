@@ -121,18 +121,23 @@ def contact_create(request):
 @require("contacts.delete_contact")
 @follows_merges
 def contact_delete(request, pk):
-    """Confirm, then delete: a company takes its persons with it; linked partners stay."""
+    """Confirm (saying what will happen), then delete: a company takes its persons with it; linked partners
+    stay; the service refuses while open documents would lose their contact."""
     try:
         contact = selectors.contact_by_pk(pk)
     except Contact.DoesNotExist:
         raise Http404("No such contact.") from None
-    persons = selectors.persons_of(contact) if contact.is_company else []
+    errors = []
     if request.method == "POST":
         label = str(contact)
-        services.delete_contact(contact)
-        extra = f" and {len(persons)} person(s)" if persons else ""
-        messages.success(request, f"Contact {label}{extra} deleted. Linked customers, vendors and bank accounts "
-                                  "were kept.")
-        return redirect("contacts:list")
+        try:
+            deleted = services.delete_contact(contact)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            extra = f" and {deleted - 1} person(s)" if deleted > 1 else ""
+            messages.success(request, f"Contact {label}{extra} deleted. Linked customers, vendors and bank "
+                                      "accounts were kept.")
+            return redirect("contacts:list")
     return render_page(request, "contacts/contact_delete.html",
-                       {"contact": contact, "persons": persons, "relations": selectors.relations_of(contact)})
+                       {"contact": contact, "errors": errors, **selectors.delete_preview(contact)})
