@@ -9,7 +9,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from contacts import sync
-from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry, MergedContact, \
+from contacts.duplicates import index as duplicate_index
+from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry, MarketingSetup, MergedContact, \
     contact_delete_consequences
 from crm.change_history import FieldChange, change_history
 from crm.sorting import sort_key
@@ -22,7 +23,7 @@ __all__ = [
     "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_for_card", "contact_by_pk",
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
     "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
-    "merged_into", "merged_contacts", "delete_consequences", "delete_preview",
+    "merged_into", "merged_contacts", "delete_consequences", "delete_preview", "duplicates_of_contact_from",
 ]
 
 CONTACT_SORTS = {
@@ -197,6 +198,28 @@ def contact_for_link(kind: PartnerKind, pk):
     if pk is None:
         return None
     return contacts_for_link(kind, "").select_related("company", "territory", "salesperson").filter(pk=pk).first()
+
+
+def duplicates_of_contact_from(kind: PartnerKind, partner) -> list[dict]:
+    """Existing contacts that the contact "Create contact" would make from ``partner`` looks like, best first.
+
+    The would-be contact is scored against the duplicate index as ``create_contacts_from --dry-run``
+    scores its new contacts (nothing written); Marketing Setup decides as for any new contact: with
+    Autosearch for Duplicates (or Maintain Dupl. Search Strings) off there is no check and no candidate.
+    Each item: ``{"contact", "score", "reasons"}``; the contact annotated as in ``contacts_for_link``
+    (``linked_partner_no``: it links another partner of ``kind`` already).
+    """
+    setup = MarketingSetup.load()
+    if not setup.autosearch_for_duplicates:
+        return []
+    would_be = sync.contact_from_partner(partner, kind.key)
+    found = {max(lo, hi): (score, reasons) for lo, hi, score, reasons
+             in duplicate_index.find_for_new_contacts([would_be], dry_run=True, setup=setup)}
+    if not found:
+        return []
+    contacts = contacts_for_link(kind, "").filter(pk__in=list(found))
+    items = [{"contact": c, "score": found[c.pk][0], "reasons": found[c.pk][1]} for c in contacts]
+    return sorted(items, key=lambda item: (-item["score"], item["contact"].no))
 
 
 def partner_link(partner, kind: PartnerKind):

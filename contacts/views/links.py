@@ -211,8 +211,17 @@ def partner_link(request, kind, pk):
 
 @require_POST
 def partner_create_contact(request, kind, pk):
-    """"Create contact" on a card without one: the sync engine makes and links a company contact."""
+    """"Create contact" on a card without one: the sync engine makes and links a company contact.
+
+    When the new contact would look like existing ones (the duplicate index; Marketing Setup's autosearch
+    decides), the user is asked first: link with one of them instead, or create anyway (``anyway``).
+    """
     partner = _partner(request, kind, pk, may_create_contact)
+    if not request.POST.get("anyway") and selectors.partner_link(partner, kind) is None:
+        candidates = selectors.duplicates_of_contact_from(kind, partner)
+        if candidates:
+            return render_page(request, "contacts/partner_create_contact.html",
+                               {"kind": kind, "partner": partner, "candidates": candidates})
     try:
         contact = services.create_contact_from_partner(partner)
     except ValidationError as exc:
