@@ -23,7 +23,8 @@ __all__ = [
     "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_for_card", "contact_by_pk",
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
     "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
-    "merged_into", "merged_contacts", "delete_consequences", "delete_preview", "duplicates_of_contact_from",
+    "merged_into", "merged_contacts", "contact_or_none", "delete_consequences", "delete_preview", "duplicates_of_contact_from",
+    "duplicate_pairs", "duplicates_found_by_last_save",
 ]
 
 CONTACT_SORTS = {
@@ -77,6 +78,12 @@ def contact_list(*, filters, sort=None):
 def contact_for_card(pk):
     """The contact with the card's joins; ``Contact.DoesNotExist`` when there is none."""
     return Contact.objects.select_related("company", "salesperson", "territory").get(pk=pk)
+
+
+def contact_or_none(value):
+    """The contact whose id ``value`` (from a query string) names, or None."""
+    pk = _pk(value)
+    return Contact.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def contact_by_pk(pk):
@@ -220,6 +227,22 @@ def duplicates_of_contact_from(kind: PartnerKind, partner) -> list[dict]:
     contacts = contacts_for_link(kind, "").filter(pk__in=list(found))
     items = [{"contact": c, "score": found[c.pk][0], "reasons": found[c.pk][1]} for c in contacts]
     return sorted(items, key=lambda item: (-item["score"], item["contact"].no))
+
+
+def duplicate_pairs(*, contact_pk=None):
+    """Pairs still to review (the Duplicates page), best first; with ``contact_pk`` only that contact's
+    (an id that cannot be one: none)."""
+    pairs = duplicate_index.open_pairs()
+    if contact_pk in (None, ""):
+        return pairs
+    pk = _pk(contact_pk)
+    return pairs.filter(Q(contact_id=pk) | Q(duplicate_id=pk)) if pk else pairs.none()
+
+
+def duplicates_found_by_last_save(contact, *, limit=5):
+    """The open pairs of ``contact`` that its creation or last save found: the duplicate index stores
+    them (``found_at``) after the row was written (``updated_at``) in the same change set."""
+    return list(duplicate_pairs(contact_pk=contact.pk).filter(found_at__gte=contact.updated_at)[:limit])
 
 
 def partner_link(partner, kind: PartnerKind):

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts import selectors, services
@@ -52,6 +54,17 @@ def _card_context(request, contact, form):
     }
 
 
+def _say_possible_duplicates(request, contact):
+    """Tell the user at once when creating or saving ``contact`` found possible duplicates of it."""
+    for pair in selectors.duplicates_found_by_last_save(contact):
+        other = pair.duplicate if pair.contact_id == contact.pk else pair.contact
+        messages.warning(request, format_html(
+            'Contact {} may be a duplicate of <a href="{}">{} {}</a> ({}%: {}). '
+            '<a href="{}">Review the pair on the Duplicates page</a>.',
+            contact.no, other.get_absolute_url(), other.no, other.name, pair.score, pair.reasons,
+            f"{reverse('contacts:duplicates')}?contact={contact.pk}#pair-{pair.pk}"))
+
+
 def _render_card(request, contact, form):
     return render_page(request, "contacts/contact_detail.html", _card_context(request, contact, form),
                        regions=("contact-form", "relations-panel", "history-panel"))
@@ -89,6 +102,7 @@ def contact_detail(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, f"Contact {contact.no} saved.")
+            _say_possible_duplicates(request, contact)
             return redirect(contact)
     return _render_card(request, contact, form)
 
@@ -108,6 +122,7 @@ def contact_create(request):
                 form.add_error(None, exc)
             else:
                 messages.success(request, f"Contact {contact.no} {contact.name} created.")
+                _say_possible_duplicates(request, contact)
                 return redirect(contact)
     else:
         initial = {"type": request.GET.get("type") if request.GET.get("type") in ContactType.values else "company"}
