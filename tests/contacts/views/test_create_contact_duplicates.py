@@ -11,7 +11,7 @@ from tests import factories
 
 @pytest.fixture
 def existing(sync_on, numbered_partners):
-    contact = factories.ContactFactory(no="CT000100", name="Fabrikam Inc.", city="Seattle", phone_no="+1 555 0100",
+    contact = factories.ContactFactory(no="CT900100", name="Fabrikam Inc.", city="Seattle", phone_no="+1 555 0100",
                                        email="info@fabrikam.example", country_code="US")
     duplicates.index_contact(contact)
     return contact
@@ -32,9 +32,9 @@ def test_create_contact_of_a_partner_like_an_existing_contact_asks_first(sales, 
     response = create_contact(sales, customer)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "CT000100 Fabrikam Inc." in page and "Create anyway" in page
+    assert "CT900100 Fabrikam Inc." in page and "Create anyway" in page
     assert f'href="/customers/{customer.pk}/link/?contact={existing.pk}"' in page
-    assert "Link with CT000100 instead" in page
+    assert "Link with CT900100 instead" in page
     assert Contact.objects.count() == 1 and not ContactBusinessRelation.objects.exists()
 
 
@@ -72,4 +72,4 @@ def test_a_lookalike_already_linked_to_a_customer_is_shown_but_not_offered_for_l
         ContactBusinessRelation.objects.create(contact=existing, link_to_table="customer", customer=linked,
                                                business_relation=MarketingSetup.load().code_for("customer"))
     page = create_contact(sales, customer).content.decode()
-    assert "already linked to customer C00020" in page and "Link with CT000100 instead" not in page
+    assert "already linked to customer C00020" in page and "Link with CT900100 instead" not in page
