@@ -6,6 +6,7 @@ person understands; nothing is half-written (each service is one transaction).
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from contacts import selectors, sync
@@ -240,7 +241,11 @@ def delete_contact(contact) -> int:
     if blocking:
         raise ValidationError([f"{sync.Describe(contact)} cannot be deleted while these records need it:",
                                *(f"{item.record} {item.outcome}" for item in blocking)])
-    _, per_model = contact.delete()
+    try:
+        _, per_model = contact.delete()
+    except ProtectedError as exc:  # a record protecting itself (on_delete) that no app named above
+        raise ValidationError([f"{sync.Describe(contact)} cannot be deleted while these records need it:",
+                               *(str(obj) for obj in exc.protected_objects)]) from None
     return per_model.get(Contact._meta.label, 0)
 
 

@@ -3,6 +3,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 
 from contacts import services
 from contacts.models import Contact
@@ -68,3 +69,16 @@ def test_delete_page_says_what_becomes_of_the_documents_and_refuses_with_links(d
     SalesHeader.objects.filter(pk=quote.pk).update(status=Status.RELEASED)
     assert sales.post(url)["Location"] == "/contacts/"
     assert not Contact.objects.filter(pk=company.pk).exists()
+
+
+def test_open_documents_protect_their_contact_on_every_path_even_the_admin(document_setup, customer_company,
+                                                                          admin_user, client):
+    company, customer = customer_company
+    quote = sales_document(sell_to_contact=company)
+    with pytest.raises(ProtectedError):
+        company.delete()
+    client.force_login(admin_user)
+    page = client.get(f"/admin/contacts/contact/{company.pk}/delete/").content.decode()
+    assert f"Sales Quote {quote.no}" in page and "protected" in page
+    client.post(f"/admin/contacts/contact/{company.pk}/delete/", {"post": "yes"})
+    assert Contact.objects.filter(pk=company.pk).exists()
