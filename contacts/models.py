@@ -1,10 +1,14 @@
 """The CRM side: contacts, business relations (the links to partners), Marketing Setup, interactions."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.urls import reverse
+from django.utils import timezone
 
 from crm.models import SingletonModel, history_records
 from crm.validators import validate_country_code, validate_language_code
@@ -415,3 +419,55 @@ class ContactDuplicate(models.Model):
 
     def __str__(self):
         return f"{self.contact_id} ~ {self.duplicate_id} ({self.score}%)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Merged contacts (contacts/duplicates/merge.py writes them)
+# ---------------------------------------------------------------------------------------------
+
+
+class MergedContact(models.Model):
+    """A contact merged into another and deleted: its old address (``/contacts/<old_pk>/…``) leads to the
+    survivor, and the survivor's card lists it with its change history (kept under ``old_pk``).
+
+    A survivor later merged into a third contact hands its records on (the merge moves every foreign
+    key to the contact), so an old address always leads to the contact that holds its data now.
+    """
+
+    old_pk = models.BigIntegerField("old id", unique=True)
+    old_no = models.CharField("old no.", max_length=20)
+    old_name = models.CharField("old name", max_length=100, blank=True)
+    survivor = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merged_contacts",
+                                 help_text="The contact it was merged into.")
+    merged_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", help_text="Who merged it.")
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        verbose_name = "merged contact"
+
+    def __str__(self):
+        return f"{self.old_no} {self.old_name} → {self.survivor_id}".strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting contacts: what it does to the records of other apps (contacts.services.delete_contact)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeleteConsequence:
+    """What deleting a contact would do to one record of another app, as that app says it."""
+
+    record: str  # e.g. "Sales Quote SQ0001"
+    url: str  # where the user can look at (and change) the record
+    outcome: str  # in plain words: "keeps its name and address; no longer refers to the contact"
+    blocks: bool = False  # True: the delete is refused while the record is as it is
+
+
+# Sent by ``contacts.selectors.delete_consequences`` (the confirmation page and the delete service alike)
+# with ``contact_ids``: the contact and the persons deleted with it. Each receiver returns a list of
+# ``DeleteConsequence``; one that ``blocks`` makes ``contacts.services.delete_contact`` refuse. The
+# documents app answers it, so contacts never imports documents (DESIGN §2).
+contact_delete_consequences = Signal()

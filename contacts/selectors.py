@@ -10,7 +10,9 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from contacts import sync
-from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
+from contacts.duplicates import index as duplicate_index
+from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry, MarketingSetup, MergedContact, \
+    contact_delete_consequences
 from crm.change_history import FieldChange, change_history
 from crm.sorting import sort_key
 from partners import kinds
@@ -23,6 +25,8 @@ __all__ = [
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
     "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
     "relation_refusals", "partner_side_refusals",
+    "merged_into", "merged_contacts", "contact_or_none", "delete_consequences", "delete_preview",
+    "duplicates_of_contact_from", "duplicate_pairs", "duplicates_found_by_last_save",
 ]
 
 CONTACT_SORTS = {
@@ -78,9 +82,63 @@ def contact_for_card(pk):
     return Contact.objects.select_related("company", "salesperson", "territory").get(pk=pk)
 
 
+def contact_or_none(value):
+    """The contact whose id ``value`` (from a query string) names, or None."""
+    pk = _pk(value)
+    return Contact.objects.filter(pk=pk).first() if pk is not None else None
+
+
 def contact_by_pk(pk):
     """The bare contact row; ``Contact.DoesNotExist`` when there is none."""
     return Contact.objects.get(pk=pk)
+
+
+def merged_into(pk):
+    """The record of the contact ``pk`` merged into another (with its survivor), or None when it was not."""
+    pk = _pk(pk)
+    if pk is None:
+        return None
+    return MergedContact.objects.select_related("survivor").filter(old_pk=pk).first()
+
+
+def merged_contacts(contact, *, limit=5, history_limit=10):
+    """The latest contacts merged into ``contact``, each with ``history``: its own change history, kept
+    under its old id (a few queries per merged contact, at most ``limit`` of them)."""
+    merged = list(MergedContact.objects.filter(survivor=contact).select_related("user")[:limit])
+    for record in merged:
+        record.history = change_history(Contact(pk=record.old_pk), limit=history_limit)
+    return merged
+
+
+def delete_consequences(contact_ids) -> list:
+    """What deleting these contacts does to other apps' records (``DeleteConsequence`` items, blocking first)."""
+    contact_ids = list(contact_ids)
+    found = [item for _, items in contact_delete_consequences.send(sender=Contact, contact_ids=contact_ids)
+             for item in items or ()]
+    return sorted(found, key=lambda item: not item.blocks)
+
+
+def delete_preview(contact) -> dict:
+    """Everything the delete confirmation page says will happen (a few queries, whatever the contact holds).
+
+    ``persons`` deleted with a company; ``links`` removed (the partners stay); ``primary_of``: links of
+    other contacts whose primary contact goes (the partner's contact text is cleared); ``interactions``
+    deleted with it (how many); ``blocking`` / ``other_records``: other apps' records (documents) that
+    refuse the delete, or what becomes of them.
+    """
+    persons = persons_of(contact) if contact.is_company else []
+    ids = [contact.pk, *(p.pk for p in persons)]
+    consequences = delete_consequences(ids)
+    return {
+        "persons": persons,
+        "links": [rel for rel in relations_of(contact) if rel.link_to_table],
+        "primary_of": list(ContactBusinessRelation.objects.filter(primary_contact_id__in=ids)
+                           .exclude(contact_id__in=ids).exclude(link_to_table="")
+                           .select_related("primary_contact", *sync.KINDS)),
+        "interactions": InteractionLogEntry.objects.filter(contact_id__in=ids).count(),
+        "blocking": [item for item in consequences if item.blocks],
+        "other_records": [item for item in consequences if not item.blocks],
+    }
 
 
 def relations_of(contact):
@@ -188,6 +246,44 @@ def contact_for_link(kind: PartnerKind, pk):
     if pk is None:
         return None
     return contacts_for_link(kind, "").select_related("company", "territory", "salesperson").filter(pk=pk).first()
+
+
+def duplicates_of_contact_from(kind: PartnerKind, partner) -> list[dict]:
+    """Existing contacts that the contact "Create contact" would make from ``partner`` looks like, best first.
+
+    The would-be contact is scored against the duplicate index as ``create_contacts_from --dry-run``
+    scores its new contacts (nothing written); Marketing Setup decides as for any new contact: with
+    Autosearch for Duplicates (or Maintain Dupl. Search Strings) off there is no check and no candidate.
+    Each item: ``{"contact", "score", "reasons"}``; the contact annotated as in ``contacts_for_link``
+    (``linked_partner_no``: it links another partner of ``kind`` already).
+    """
+    setup = MarketingSetup.load()
+    if not setup.autosearch_for_duplicates:
+        return []
+    would_be = sync.contact_from_partner(partner, kind.key)
+    found = {max(lo, hi): (score, reasons) for lo, hi, score, reasons
+             in duplicate_index.find_for_new_contacts([would_be], dry_run=True, setup=setup)}
+    if not found:
+        return []
+    contacts = contacts_for_link(kind, "").filter(pk__in=list(found))
+    items = [{"contact": c, "score": found[c.pk][0], "reasons": found[c.pk][1]} for c in contacts]
+    return sorted(items, key=lambda item: (-item["score"], item["contact"].no))
+
+
+def duplicate_pairs(*, contact_pk=None):
+    """Pairs still to review (the Duplicates page), best first; with ``contact_pk`` only that contact's
+    (an id that cannot be one: none)."""
+    pairs = duplicate_index.open_pairs()
+    if contact_pk in (None, ""):
+        return pairs
+    pk = _pk(contact_pk)
+    return pairs.filter(Q(contact_id=pk) | Q(duplicate_id=pk)) if pk else pairs.none()
+
+
+def duplicates_found_by_last_save(contact, *, limit=5):
+    """The open pairs of ``contact`` that its creation or last save found: the duplicate index stores
+    them (``found_at``) after the row was written (``updated_at``) in the same change set."""
+    return list(duplicate_pairs(contact_pk=contact.pk).filter(found_at__gte=contact.updated_at)[:limit])
 
 
 def partner_link(partner, kind: PartnerKind):

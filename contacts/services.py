@@ -6,6 +6,7 @@ person understands; nothing is half-written (each service is one transaction).
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from contacts import selectors, sync
@@ -236,8 +237,26 @@ def set_primary_contact(partner, contact):
 def delete_contact(contact) -> int:
     """Delete ``contact`` (a company with its persons); linked partners stay, only the links go, and the
     partners whose primary contact it was lose their contact text (the sync engine's delete rule).
-    Returns how many contacts were deleted."""
-    _, per_model = contact.delete()
+    Returns how many contacts were deleted.
+
+    Refused (ValidationError naming them, nothing deleted) while another app says a record of its own
+    cannot do without the contact or one of its persons (``selectors.delete_consequences``: the
+    documents app names open documents that would lose their contact).
+    """
+    locked = sync.lock_contacts([contact.pk])
+    if not locked:
+        raise ValidationError(f"{sync.Describe(contact)} no longer exists: someone else deleted it.")
+    contact = locked[0]
+    ids = [contact.pk, *Contact.objects.filter(company_id=contact.pk).values_list("pk", flat=True)]
+    blocking = [item for item in selectors.delete_consequences(ids) if item.blocks]
+    if blocking:
+        raise ValidationError([f"{sync.Describe(contact)} cannot be deleted while these records need it:",
+                               *(f"{item.record} {item.outcome}" for item in blocking)])
+    try:
+        _, per_model = contact.delete()
+    except ProtectedError as exc:  # a record protecting itself (on_delete) that no app named above
+        raise ValidationError([f"{sync.Describe(contact)} cannot be deleted while these records need it:",
+                               *(str(obj) for obj in exc.protected_objects)]) from None
     return per_model.get(Contact._meta.label, 0)
 
 

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import get_currency_precision
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, ProtectedError, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,6 +126,18 @@ class CompanyInformation(SingletonModel):
 class Status(models.TextChoices):
     OPEN = "open", "Open"
     RELEASED = "released", "Released"
+
+
+def keep_open_documents(collector, field, sub_objs, using):
+    """``on_delete`` of a document's contact fields: deleting a contact that an open document names is
+    refused (``ProtectedError``, which the admin shows as protected objects; ``contacts.services.delete_contact``
+    refuses with the reason before it gets here); a released document keeps the name and address copied
+    onto it and loses only the reference (as ``SET_NULL``)."""
+    open_documents = list(sub_objs.filter(status=Status.OPEN))
+    if open_documents:
+        raise ProtectedError(f"Open documents would lose their contact: {', '.join(map(str, open_documents))}.",
+                             open_documents)
+    models.SET_NULL(collector, field, sub_objs, using)
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -366,9 +378,9 @@ class SalesHeader(DocumentHeader):
     sell_to_customer = models.ForeignKey(
         Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="sales_documents",
         help_text="Blank only on a quote for a contact that is not a customer yet.")
-    sell_to_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
+    sell_to_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=keep_open_documents,
                                         related_name="sales_documents")
-    bill_to_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
+    bill_to_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=keep_open_documents,
                                         related_name="sales_documents_billed")
     salesperson = models.ForeignKey(SalespersonPurchaser, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="sales_documents")
@@ -417,9 +429,9 @@ class PurchaseHeader(DocumentHeader):
 
     document_type = models.CharField(max_length=20, choices=DocumentType.choices)
     buy_from_vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="purchase_documents")
-    buy_from_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
+    buy_from_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=keep_open_documents,
                                          related_name="purchase_documents")
-    pay_to_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
+    pay_to_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=keep_open_documents,
                                        related_name="purchase_documents_paid")
     purchaser = models.ForeignKey(SalespersonPurchaser, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="purchase_documents")

@@ -10,10 +10,12 @@ from copy import copy
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation, ContactDuplicate, DuplicateSearchString, \
-    InteractionLogEntry, MarketingSetup
+    InteractionLogEntry, MarketingSetup, MergedContact
+from crm import history
 
 # The fields a user picks a surviving value for, in card order.
 MERGE_FIELDS = ("name", "name_2", "search_name", "address", "address_2", "city", "post_code", "county",
@@ -32,12 +34,14 @@ def _links_by_kind(contact):
 
 
 @transaction.atomic
-def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=()) -> Contact:
+def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=(), user=None) -> Contact:
     """Merge ``other`` into ``survivor`` and delete ``other``; returns the survivor as stored.
 
     ``take_from_other`` names the fields whose value comes from ``other``; the rest keep the
     survivor's. Refused (ValidationError, nothing changed) when both are linked to a partner of the
-    same type, or when they are the same contact.
+    same type, or when they are the same contact. A ``MergedContact`` row remembers ``other`` (by
+    ``user``, default: the acting user of the change history): its address then leads to the
+    survivor, whose change history says "Merged contact CT… into this one".
     """
     if survivor.pk == other.pk:
         raise ValidationError("A contact cannot be merged with itself.")
@@ -83,9 +87,13 @@ def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=()) -> 
         person.company_id = survivor.pk
         sync.inherit_from_company(person, survivor, setup, previous_company=other)
     sync.write_many(Contact, persons, {*sync.TRACKED_ATTS}, f"Merged into company {survivor.no}")
+    MergedContact.objects.create(old_pk=other.pk, old_no=other.no, old_name=other.name, survivor=survivor,
+                                 user=user if user is not None else history.current_user())
     with sync.suspended():
         other.delete()
+    survivor._change_reason = f"Merged contact {other.no} {other.name} into this one"
     survivor.save()  # a change set of one: the survivor's own changes reach its partners and persons
+    del survivor._change_reason
     sync.finish(sync.ChangeSet(reason=f"Merged contact {other.no} into {survivor.no}", setup=setup,
                                contacts=persons_before, links=moved, relations={survivor.pk, *persons_before}))
     survivor.refresh_from_db()
@@ -93,10 +101,17 @@ def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=()) -> 
 
 
 def _repoint_other_references(other, survivor):
-    """Documents and any other table with a foreign key to Contact follow the merge (history stays as it was)."""
+    """Documents and any other table with a foreign key to Contact follow the merge (history stays as it was).
+
+    ``related_objects`` lists the reverse side of each foreign key: a ``ManyToOneRel``, whose
+    ``one_to_many`` is true (one contact, many rows pointing at it).
+    """
     handled = {ContactBusinessRelation, InteractionLogEntry, Contact, DuplicateSearchString, ContactDuplicate}
     for relation in Contact._meta.related_objects:
         model = relation.related_model
-        if model in handled or not relation.many_to_one or model.__name__.startswith("Historical"):
+        if model in handled or not relation.one_to_many or model.__name__.startswith("Historical"):
             continue
-        model._default_manager.filter(**{relation.field.name: other}).update(**{relation.field.name: survivor})
+        changes = {relation.field.name: survivor}
+        if any(f.name == "version" for f in model._meta.concrete_fields):
+            changes["version"] = F("version") + 1  # an edit form open on the row refuses to write the old contact back
+        model._default_manager.filter(**{relation.field.name: other}).update(**changes)

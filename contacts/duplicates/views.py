@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contacts import selectors
 from contacts.duplicates import index as duplicates
 from contacts.duplicates import merge
 from contacts.models import Contact, ContactDuplicate
@@ -20,9 +21,13 @@ from crm.permissions import require
 @require_GET
 @require("contacts.view_contact")
 def duplicate_list(request):
-    page = paginate(duplicates.open_pairs(), request.GET.get("page"))
+    """The pairs to review; ``?contact=<pk>`` shows only that contact's (where "possible duplicate" notes link)."""
+    contact_pk = request.GET.get("contact")
+    page = paginate(selectors.duplicate_pairs(contact_pk=contact_pk), request.GET.get("page"))
     can_merge = request.user.has_perms(["contacts.change_contact", "contacts.delete_contact"])
-    return render_page(request, "contacts/duplicate_list.html", {"page": page, "can_merge": can_merge},
+    contact = selectors.contact_or_none(contact_pk) if contact_pk else None
+    return render_page(request, "contacts/duplicate_list.html",
+                       {"page": page, "can_merge": can_merge, "contact": contact, "filtered": bool(contact_pk)},
                        regions=("pairs",))
 
 
@@ -79,7 +84,7 @@ def duplicate_merge(request, pk):
         survivor, other, take = form.merge_arguments()
         other_label = f"{other.no} {other.name}"
         try:
-            survivor = merge.merge_contacts(survivor, other, take_from_other=take)
+            survivor = merge.merge_contacts(survivor, other, take_from_other=take, user=request.user)
         except ValidationError as exc:
             errors = exc.messages
         else:

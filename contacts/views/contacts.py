@@ -5,11 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts import selectors, services
 from contacts.forms import ContactFilterForm, ContactForm
 from contacts.models import Contact
+from contacts.views.merged import follows_merges
 from crm.concurrency import save_or_merge
 from crm.forms import disable_all
 from crm.htmx import render_page
@@ -55,7 +58,19 @@ def _card_context(request, contact, form):
         "can_delete": user.has_perm("contacts.delete_contact"),
         "can_add": user.has_perm("contacts.add_contact"),
         "history": selectors.change_history(contact, limit=15),
+        "merged_contacts": selectors.merged_contacts(contact),
     }
+
+
+def _say_possible_duplicates(request, contact):
+    """Tell the user at once when creating or saving ``contact`` found possible duplicates of it."""
+    for pair in selectors.duplicates_found_by_last_save(contact):
+        other = pair.duplicate if pair.contact_id == contact.pk else pair.contact
+        messages.warning(request, format_html(
+            'Contact {} may be a duplicate of <a href="{}">{} {}</a> ({}%: {}). '
+            '<a href="{}">Review the pair on the Duplicates page</a>.',
+            contact.no, other.get_absolute_url(), other.no, other.name, pair.score, pair.reasons,
+            f"{reverse('contacts:duplicates')}?contact={contact.pk}#pair-{pair.pk}"))
 
 
 def _render_card(request, contact, form):
@@ -65,6 +80,7 @@ def _render_card(request, contact, form):
 
 @require_http_methods(["GET", "POST"])
 @require("contacts.view_contact")
+@follows_merges
 def contact_detail(request, pk):
     """The contact card. POST saves the edit form; over a newer version of the contact it merges the user's
     changes with it, or asks about the fields both changed (``crm.concurrency.save_or_merge``)."""
@@ -88,6 +104,7 @@ def contact_detail(request, pk):
             messages.success(request, f"Contact {contact.no} saved.")
             if outcome.message:
                 messages.info(request, outcome.message)
+            _say_possible_duplicates(request, contact)
             return redirect(contact)
         if outcome.form is None:  # deleted meanwhile
             messages.error(request, outcome.message)
@@ -112,6 +129,7 @@ def contact_create(request):
                 form.add_error(None, exc)
             else:
                 messages.success(request, f"Contact {contact.no} {contact.name} created.")
+                _say_possible_duplicates(request, contact)
                 return redirect(contact)
     else:
         initial = {"type": request.GET.get("type") if request.GET.get("type") in ContactType.values else "company"}
@@ -123,19 +141,25 @@ def contact_create(request):
 
 @require_http_methods(["GET", "POST"])
 @require("contacts.delete_contact")
+@follows_merges
 def contact_delete(request, pk):
-    """Confirm, then delete: a company takes its persons with it; linked partners stay."""
+    """Confirm (saying what will happen), then delete: a company takes its persons with it; linked partners
+    stay; the service refuses while open documents would lose their contact."""
     try:
         contact = selectors.contact_by_pk(pk)
     except Contact.DoesNotExist:
         raise Http404("No such contact.") from None
-    persons = selectors.persons_of(contact) if contact.is_company else []
+    errors = []
     if request.method == "POST":
         label = str(contact)
-        services.delete_contact(contact)
-        extra = f" and {len(persons)} person(s)" if persons else ""
-        messages.success(request, f"Contact {label}{extra} deleted. Linked customers, vendors and bank accounts "
-                                  "were kept.")
-        return redirect("contacts:list")
+        try:
+            deleted = services.delete_contact(contact)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            extra = f" and {deleted - 1} person(s)" if deleted > 1 else ""
+            messages.success(request, f"Contact {label}{extra} deleted. Linked customers, vendors and bank "
+                                      "accounts were kept.")
+            return redirect("contacts:list")
     return render_page(request, "contacts/contact_delete.html",
-                       {"contact": contact, "persons": persons, "relations": selectors.relations_of(contact)})
+                       {"contact": contact, "errors": errors, **selectors.delete_preview(contact)})

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from contacts import selectors, services
 from contacts.forms import CreateAsForm, LinkChoiceForm, LinkSearchForm
 from contacts.models import Contact
+from contacts.views.merged import follows_merges
 from crm.htmx import render_page
 from crm.pagination import paginate
 from crm.permissions import require
@@ -70,6 +71,7 @@ def _contact_and_kind(request, pk, key, action):
 
 @require_http_methods(["GET", "POST"])
 @require("contacts.view_contact")
+@follows_merges
 def contact_create_as(request, pk, kind):
     """Create as Customer / Vendor / Bank Account: pick a template when several fit, then create and go there."""
     contact, kind = _contact_and_kind(request, pk, kind, "add")
@@ -97,6 +99,7 @@ def contact_create_as(request, pk, kind):
 
 @require_http_methods(["GET", "POST"])
 @require("contacts.view_contact")
+@follows_merges
 def contact_link(request, pk, kind):
     """Link with existing: search partners (#link-results), preview the differing fields (#link-preview),
     choose the winner per field, confirm (POST)."""
@@ -131,6 +134,7 @@ def contact_link(request, pk, kind):
 
 @require_POST
 @require("contacts.view_contact")
+@follows_merges
 def contact_unlink(request, pk, kind):
     contact, kind = _contact_and_kind(request, pk, kind, "change")
     try:
@@ -207,8 +211,17 @@ def partner_link(request, kind, pk):
 
 @require_POST
 def partner_create_contact(request, kind, pk):
-    """"Create contact" on a card without one: the sync engine makes and links a company contact."""
+    """"Create contact" on a card without one: the sync engine makes and links a company contact.
+
+    When the new contact would look like existing ones (the duplicate index; Marketing Setup's autosearch
+    decides), the user is asked first: link with one of them instead, or create anyway (``anyway``).
+    """
     partner = _partner(request, kind, pk, may_create_contact)
+    if not request.POST.get("anyway") and selectors.partner_link(partner, kind) is None:
+        candidates = selectors.duplicates_of_contact_from(kind, partner)
+        if candidates:
+            return render_page(request, "contacts/partner_create_contact.html",
+                               {"kind": kind, "partner": partner, "candidates": candidates})
     try:
         contact = services.create_contact_from_partner(partner)
     except ValidationError as exc:

@@ -6,7 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from contacts import selectors, services, sync
-from contacts.models import BusinessRelation, Contact, ContactBusinessRelation, MarketingSetup
+from contacts.models import (
+    BusinessRelation,
+    Contact,
+    ContactBusinessRelation,
+    DeleteConsequence,
+    MarketingSetup,
+    contact_delete_consequences,
+)
 from partners.models import BankAccount, ContactType, Customer, Vendor
 from tests.factories import (
     BankAccountFactory,
@@ -378,3 +385,30 @@ def test_create_contact_from_a_partner_needs_the_code(db):
     assert setup.bus_rel_code_for_vendors is None
     with pytest.raises(ValidationError, match="Bus. Rel. Code for Vendors"):
         services.create_contact_from_partner(VendorFactory())
+
+
+# ---------------------------------------------------------------------------------------------
+# Delete: other apps may refuse it (contacts.models.contact_delete_consequences)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_delete_is_refused_with_the_reason_when_another_app_says_a_record_needs_the_contact(db):
+    company = ContactFactory(no="CT000010", name="Fabrikam")
+    person = ContactFactory(person=True, company=company)
+    asked = []
+
+    def needs_the_person(sender, contact_ids, **kwargs):
+        asked.append(sorted(contact_ids))
+        return [DeleteConsequence("Order X1", "/x1/", "is open and would lose its contact.", blocks=True)]
+
+    contact_delete_consequences.connect(needs_the_person, sender=Contact, dispatch_uid="test.needs_the_person")
+    try:
+        with pytest.raises(ValidationError) as refused:
+            services.delete_contact(company)
+    finally:
+        contact_delete_consequences.disconnect(sender=Contact, dispatch_uid="test.needs_the_person")
+    assert asked == [sorted([company.pk, person.pk])]  # the persons deleted with the company are asked about too
+    assert refused.value.messages == ["Contact CT000010 Fabrikam cannot be deleted while these records need it:",
+                                      "Order X1 is open and would lose its contact."]
+    assert Contact.objects.filter(pk__in=[company.pk, person.pk]).count() == 2
+    assert services.delete_contact(company) == 2
