@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation
 from crm.change_history import FieldChange, change_history
+from crm.search import matches
 from crm.sorting import sort_key
 from partners import kinds
 from partners.kinds import PartnerKind
@@ -52,10 +53,7 @@ def contact_list(*, filters, sort=None):
     qs = Contact.objects.select_related("salesperson")
     q = filters.get("q", "").strip()
     if q:
-        qs = qs.filter(
-            Q(no__icontains=q) | Q(name__icontains=q) | Q(company_name__icontains=q) | Q(email__icontains=q)
-            | Q(phone_no__icontains=q) | Q(mobile_phone_no__icontains=q) | Q(city__icontains=q)
-        )
+        qs = qs.filter(matches(q, "no", "name", "company_name", "email", "phone_no", "mobile_phone_no", "city"))
     if filters.get("type"):
         qs = qs.filter(type=filters["type"])
     if filters.get("relation"):
@@ -131,8 +129,7 @@ def contacts_for_link(kind: PartnerKind, q):
     qs = Contact.objects.all()
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(company_name__icontains=q) | Q(city__icontains=q)
-                       | Q(email__icontains=q) | Q(phone_no__icontains=q))
+        qs = qs.filter(matches(q, "no", "name", "company_name", "city", "email", "phone_no"))
     linked = ContactBusinessRelation.objects.filter(
         contact_id=Coalesce(OuterRef("company_id"), OuterRef("pk")), link_to_table=kind.key)
     return qs.annotate(

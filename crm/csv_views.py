@@ -13,12 +13,12 @@ Generic: the specs come from ``csv_io``'s registry, filled by the apps' csv_spec
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crm import csv_io
+from crm.search import matches
 from crm.htmx import render_page
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -45,10 +45,7 @@ def csv_export(request, kind):
     queryset = spec.model._default_manager.all()
     q = request.GET.get("q", "").strip()
     if q:
-        condition = Q()
-        for name in (name for name in SEARCHED if name in spec.columns):
-            condition |= Q(**{f"{name}__icontains": q})
-        queryset = queryset.filter(condition)
+        queryset = queryset.filter(matches(q, *(name for name in SEARCHED if name in spec.columns)))
     return csv_io.export_response(spec, queryset)
 
 

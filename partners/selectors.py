@@ -1,8 +1,7 @@
 """Reads of the customer, vendor and bank account screens: querysets with their joins applied, so a page's
 query count does not grow with its rows."""
 
-from django.db.models import Q
-
+from crm.search import matches
 from crm.sorting import sort_key
 from partners.kinds import PartnerKind
 
@@ -16,8 +15,7 @@ def partner_search(model, q):
     qs = model.objects.all()
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q) | Q(email__icontains=q)
-                       | Q(phone_no__icontains=q))
+        qs = qs.filter(matches(q, "no", "name", "city", "email", "phone_no"))
     return qs
 
 

@@ -1,0 +1,78 @@
+"""Case- and accent-insensitive "contains" search, the same on SQLite and PostgreSQL.
+
+Every list and dialog that searches builds its condition with ``matches(q, *fields)``: a field matches when
+``crm_fold(field)`` contains ``crm_fold(q)``. ``crm_fold`` is one SQL function with the same name on both
+databases, applied to both sides, so "lodz" finds "Łódź", "MÜLLER" and "muller" find "Müller" and
+"ελληνικη" finds "Ελληνική":
+
+- SQLite: ``fold`` below, registered as a deterministic function on every new connection
+  (``crm.apps.CrmConfig.ready`` → ``register_sqlite_functions``). Compatibility forms are unified (NFKD:
+  full-width letters, half-width katakana), accents are dropped (combining marks, but not the Japanese
+  voicing marks: "ガ" stays "ガ"), letters that carry their stroke in the letter itself are mapped
+  (ł → l, ø → o, đ → d …) and the text is case-folded.
+- PostgreSQL: ``crm_fold(text)``, an IMMUTABLE SQL function ``lower(unaccent(normalize(text, NFKC)))``
+  created by migration crm/0003 (``crm.search_indexes``) with pg_trgm GIN indexes on ``crm_fold(column)``
+  of the searched columns, so a selective search stays index-assisted. Without the unaccent extension
+  ``crm_fold`` is ``lower(normalize(text, NFKC))``: searches then ignore case but not accents.
+"""
+
+import unicodedata
+
+from django.db.models import F, Func, Q, TextField, Value
+from django.db.models.lookups import Contains
+
+FUNCTION = "crm_fold"
+
+# Combining marks that are kept: the Japanese voicing marks change the sound, not an accent.
+_KEPT_MARKS = {"\u3099", "\u309a"}
+# Letters whose stroke or ligature is part of the letter (NFKD leaves them alone); PostgreSQL's unaccent
+# maps the same ones.
+_LETTERS = str.maketrans({
+    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H",
+    "ı": "i", "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+    "þ": "th", "Þ": "TH",
+})
+
+
+def fold(value):
+    """``value`` without case, accents and compatibility forms ("Łódź" → "lodz"); None stays None."""
+    if value is None:
+        return None
+    value = str(value)
+    if value.isascii():
+        return value.lower()
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if ch in _KEPT_MARKS or not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).translate(_LETTERS).casefold()
+
+
+def register_sqlite_functions(sender=None, connection=None, **kwargs):
+    """``connection_created`` receiver: give each new SQLite connection ``crm_fold``."""
+    if connection is not None and connection.vendor == "sqlite":
+        connection.connection.create_function(FUNCTION, 1, fold, deterministic=True)
+
+
+class Fold(Func):
+    """``crm_fold(expression)``: the folded text of a column or value (see the module docstring)."""
+
+    function = FUNCTION
+    arity = 1
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # The cast makes the expression the same as the indexed one (crm_fold takes text).
+        return self.as_sql(compiler, connection, template="%(function)s((%(expressions)s)::text)",
+                           **extra_context)
+
+
+def matches(q, *fields):
+    """The condition "one of ``fields`` contains ``q``", ignoring case and accents; an empty Q for a blank
+    ``q`` (everything matches). ``fields`` may follow relations ("sell_to_contact__name")."""
+    q = (q or "").strip()
+    if not q:
+        return Q()
+    needle = Fold(Value(q))
+    condition = Q()
+    for field in fields:
+        condition |= Q(Contains(Fold(F(field)), needle))
+    return condition
