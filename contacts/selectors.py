@@ -57,8 +57,9 @@ def contact_list(*, filters, sort=None):
     if filters.get("type"):
         qs = qs.filter(type=filters["type"])
     if filters.get("relation"):
-        qs = qs.filter(Exists(ContactBusinessRelation.objects.filter(
-            contact=OuterRef("pk"), business_relation=filters["relation"])))
+        # the rows the Relation column is made of: a person with a company has its company's relations too
+        qs = qs.filter(Exists(sync.summary_rows(OuterRef("pk"), OuterRef("company_id")).filter(
+            business_relation=filters["relation"])))
     if filters.get("salesperson"):
         qs = qs.filter(salesperson=filters["salesperson"])
     if filters.get("territory"):
