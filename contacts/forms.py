@@ -90,6 +90,16 @@ class LinkSearchForm(forms.Form):
 
     q = forms.CharField(required=False, max_length=100, label="Search")
 
+    @classmethod
+    def first_open(cls, query, name):
+        """The bound (and validated) search of a link dialog; on first open (no search yet, nothing chosen)
+        it searches for ``name``, the name of the record on whose card the dialog was opened."""
+        if "q" not in query and not ({"partner", "contact", "page"} & set(query)):
+            query = {"q": name[:100]}
+        search = cls(query)
+        search.is_valid()
+        return search
+
 
 class CreateAsForm(forms.Form):
     """Pick the template for "Create as" among those that fit the contact's type (preselected if only one)."""

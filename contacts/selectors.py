@@ -100,12 +100,13 @@ def persons_of(company):
 
 def partners_for_link(kind: PartnerKind, q):
     """Partners of ``kind`` matching ``q``, each with ``linked_contact_no`` / ``linked_contact_name`` when
-    linked to a contact already."""
+    linked to a contact already; those that can be chosen first, the linked ones after (each by number)."""
     linked = ContactBusinessRelation.objects.filter(**{kind.key: OuterRef("pk")})
     return partner_search(kind.model, q).annotate(
         linked_contact_no=Subquery(linked.values("contact__no")[:1]),
         linked_contact_name=Subquery(linked.values("contact__name")[:1]),
-    ).order_by("no", "pk")
+        is_linked=Exists(linked),
+    ).order_by("is_linked", "no", "pk")
 
 
 def partner_for_link(kind: PartnerKind, pk):
@@ -125,7 +126,8 @@ def contacts_for_link(kind: PartnerKind, q):
     """Contacts matching ``q`` for "Link with contact" on a partner card.
 
     Each row has ``linked_partner_no`` / ``linked_partner_name`` when the contact that would hold the link
-    (a person's company, else the contact itself) already links a partner of ``kind``.
+    (a person's company, else the contact itself) already links a partner of ``kind``; those that can be
+    chosen come first, the linked ones after (each by number).
     """
     qs = Contact.objects.all()
     q = (q or "").strip()
@@ -136,7 +138,8 @@ def contacts_for_link(kind: PartnerKind, q):
     return qs.annotate(
         linked_partner_no=Subquery(linked.values(f"{kind.key}__no")[:1]),
         linked_partner_name=Subquery(linked.values(f"{kind.key}__name")[:1]),
-    ).order_by("no", "pk")
+        is_linked=Exists(linked),
+    ).order_by("is_linked", "no", "pk")
 
 
 def contact_for_link(kind: PartnerKind, pk):

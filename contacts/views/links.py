@@ -115,8 +115,7 @@ def contact_link(request, pk, kind):
                 if request.htmx:
                     return HttpResponseClientRedirect(contact.get_absolute_url())
                 return redirect(contact)
-    search = LinkSearchForm(request.GET)
-    search.is_valid()
+    search = LinkSearchForm.first_open(request.GET, contact.name)
     wins = all_wins(data)
     results = None
     if partner is None or request.GET.get("q") is not None:
@@ -191,8 +190,7 @@ def partner_link(request, kind, pk):
                 if request.htmx:
                     return HttpResponseClientRedirect(partner.get_absolute_url())
                 return redirect(partner)
-    search = LinkSearchForm(request.GET)
-    search.is_valid()
+    search = LinkSearchForm.first_open(request.GET, partner.name)
     wins = all_wins(data)
     results = None
     if contact is None or request.GET.get("q") is not None:
