@@ -3,7 +3,9 @@
 from django import forms
 
 from contacts.models import BusinessRelation, Contact
+from contacts.selectors import contact_lookup
 from crm.forms import COUNTRY_CHOICES, VersionedForm
+from crm.search import LookupInput
 from partners.models import ContactType, SalespersonPurchaser, Territory
 
 PARTY_FIELDS = [
@@ -18,9 +20,10 @@ class ContactForm(VersionedForm):
 
     company = forms.ModelChoiceField(
         queryset=Contact.objects.filter(type=ContactType.COMPANY), to_field_name="no", required=False,
-        widget=forms.TextInput(attrs={"placeholder": "Company contact no., e.g. CT000001"}),
+        widget=LookupInput("contacts:lookup", params={"type": "company"},
+                           attrs={"placeholder": "Type the company's name or number"}),
         label="Company no.",
-        error_messages={"invalid_choice": "There is no company contact with this number."},
+        error_messages={"invalid_choice": "No company contact %(value)s exists."},
     )
 
     class Meta:
@@ -60,6 +63,11 @@ class ContactForm(VersionedForm):
             company = cleaned.get("company")
             if company is not None and self.instance.pk and company.pk == self.instance.pk:
                 self.add_error("company", "A contact cannot be its own company.")
+        if "company" in self.fields and "company" in self.errors:  # offer the companies the text matches
+            typed = self.data.get(self.add_prefix("company"), "")
+            self.fields["company"].widget.suggestions = contact_lookup(typed, company_only=True)
+            if self.fields["company"].widget.suggestions:
+                self.add_error("company", "Pick one of the suggestions or type its number.")
         return cleaned
 
     def _parts_changed(self):

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation
 from crm.change_history import FieldChange, change_history
-from crm.search import matches
+from crm.search import LOOKUP_LIMIT, lookup_label, matches
 from crm.sorting import sort_key
 from partners import kinds
 from partners.kinds import PartnerKind
@@ -19,7 +19,8 @@ from partners.models import ContactType, CustomerTemplate
 from partners.selectors import partner_search
 
 __all__ = [
-    "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_for_card", "contact_by_pk",
+    "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_lookup", "contact_for_card",
+    "contact_by_pk",
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
     "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
 ]
@@ -68,6 +69,18 @@ def contact_list(*, filters, sort=None):
         qs = qs.filter(country_code=filters["country"])
     sort, order_by = sort_key(sort, CONTACT_SORTS, "no")
     return sort, qs.order_by(*order_by)
+
+
+def contact_lookup(q, *, company_only=False):
+    """Up to ``LOOKUP_LIMIT`` (number, "name · city") pairs of the contacts matching ``q``, for the number
+    fields' suggestions (a person's company, a document's contact); none for a blank ``q``."""
+    if not (q or "").strip():
+        return []
+    qs = Contact.objects.filter(matches(q, "no", "name", "company_name", "city"))
+    if company_only:
+        qs = qs.filter(type=ContactType.COMPANY)
+    rows = qs.order_by("name", "no").values_list("no", "name", "city")[:LOOKUP_LIMIT]
+    return [(no, lookup_label(name, city)) for no, name, city in rows]
 
 
 def contact_for_card(pk):

@@ -17,9 +17,13 @@ databases, applied to both sides, so "lodz" finds "Łódź", "MÜLLER" and "mull
 """
 
 import unicodedata
+from urllib.parse import urlencode
 
+from django import forms
 from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.lookups import Contains
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 FUNCTION = "crm_fold"
 
@@ -76,3 +80,62 @@ def matches(q, *fields):
     for field in fields:
         condition |= Q(Contains(Fold(F(field)), needle))
     return condition
+
+
+# ---------------------------------------------------------------------------------------------
+# Number fields with a lookup
+# ---------------------------------------------------------------------------------------------
+
+LOOKUP_LIMIT = 10
+
+
+class LookupInput(forms.TextInput):
+    """A text input for a record's number with suggestions from a lookup view (``url_name``).
+
+    The suggestions are a ``<datalist>``: the browser offers them under the input. With JavaScript, htmx
+    refills it as the user types (GET ``url_name?field=<input name>&<input name>=<text>``; the lookup view
+    answers with ``<option value="number">name · city</option>`` rows). Without JavaScript the form fills
+    it: a form that cannot find the typed number sets ``suggestions`` (the records matching the text)
+    and says so next to the field; the "Find" link opens the lookup view as a page.
+    """
+
+    def __init__(self, url_name, *, params=None, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+        self.url_name = url_name
+        self.params = params or {}
+        self.suggestions = []  # (number, label) pairs, set by the form
+
+    def lookup_url(self, **params):
+        return f"{reverse(self.url_name)}?{urlencode({**self.params, **params})}"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}-options"
+        context["widget"]["attrs"].update({
+            "list": list_id, "hx-get": self.lookup_url(field=name), "hx-target": f"#{list_id}",
+            "hx-swap": "innerHTML", "hx-trigger": "input changed delay:300ms", "hx-sync": "this:replace",
+        })
+        context["widget"]["list_id"] = list_id
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        field = super().render(name, value, attrs, renderer)
+        options = format_html_join("", '<option value="{}">{}</option>', self.suggestions)
+        return format_html('{}<datalist id="{}">{}</datalist> <a class="small lookup-link" href="{}" target="_blank" '
+                           'rel="noopener">Find</a>', field, context["widget"]["list_id"], options,
+                           self.lookup_url())
+
+
+def lookup_label(name, city=""):
+    """The text of a suggestion: "Fabrikam Inc. · Seattle"."""
+    return f"{name} · {city}" if city else name
+
+
+def lookup_query(request) -> str:
+    """The text a lookup view searches for: ``q`` (its own page), else the input named by ``field`` (htmx
+    sends the input under its own name)."""
+    q = request.GET.get("q")
+    if q is None:
+        q = request.GET.get(request.GET.get("field") or "q", "")
+    return q.strip()[:100]

@@ -3,7 +3,11 @@
 from django import forms
 
 from contacts.models import Contact, InteractionTemplate
+from contacts.selectors import contact_lookup
+from crm.search import LookupInput
+from partners import kinds
 from partners.models import Customer, CustomerTemplate, Vendor
+from partners.selectors import partner_lookup
 
 from .models import PurchaseHeader, PurchaseLine, SalesHeader, SalesLine
 
@@ -14,7 +18,20 @@ def _lookup(model, no: str, label: str):
     try:
         return model.objects.get(no=no.strip())
     except model.DoesNotExist:
-        raise forms.ValidationError(f"There is no {label} with no. {no}.") from None
+        raise forms.ValidationError(f"No {label} {no.strip()} exists.") from None
+
+
+def _suggest(form, name, suggestions):
+    """After a number that does not exist: offer the records the typed text matches (crm.search.LookupInput,
+    so this works without JavaScript too)."""
+    if name in form.errors and name in form.fields:
+        form.fields[name].widget.suggestions = suggestions(form.data.get(form.add_prefix(name), ""))
+        if form.fields[name].widget.suggestions:
+            form.add_error(name, "Pick one of the suggestions or type its number.")
+
+
+def _number_input(url_name, placeholder):
+    return LookupInput(url_name, attrs={"placeholder": placeholder})
 
 
 class VersionedDocumentForm(forms.ModelForm):
@@ -37,8 +54,10 @@ def _changed(record, initial_no: str):
 
 
 class SalesHeaderForm(VersionedDocumentForm):
-    customer_no = forms.CharField(label="Customer no.", max_length=20, required=False)
-    contact_no = forms.CharField(label="Contact no.", max_length=20, required=False)
+    customer_no = forms.CharField(label="Customer no.", max_length=20, required=False,
+                                  widget=_number_input("partners:customer-lookup", "Type the customer's name or number"))
+    contact_no = forms.CharField(label="Contact no.", max_length=20, required=False,
+                                 widget=_number_input("contacts:lookup", "Type the contact's name or number"))
 
     class Meta:
         model = SalesHeader
@@ -59,6 +78,12 @@ class SalesHeaderForm(VersionedDocumentForm):
     def clean_customer_no(self):
         return _lookup(Customer, self.cleaned_data["customer_no"], "customer")
 
+    def clean(self):
+        cleaned = super().clean()
+        _suggest(self, "customer_no", lambda text: partner_lookup(kinds.get("customer"), text))
+        _suggest(self, "contact_no", contact_lookup)
+        return cleaned
+
     def clean_contact_no(self):
         return _lookup(Contact, self.cleaned_data["contact_no"], "contact")
 
@@ -70,8 +95,10 @@ class SalesHeaderForm(VersionedDocumentForm):
 
 
 class PurchaseHeaderForm(VersionedDocumentForm):
-    vendor_no = forms.CharField(label="Vendor no.", max_length=20, required=False)
-    contact_no = forms.CharField(label="Contact no.", max_length=20, required=False)
+    vendor_no = forms.CharField(label="Vendor no.", max_length=20, required=False,
+                                widget=_number_input("partners:vendor-lookup", "Type the vendor's name or number"))
+    contact_no = forms.CharField(label="Contact no.", max_length=20, required=False,
+                                 widget=_number_input("contacts:lookup", "Type the contact's name or number"))
 
     class Meta:
         model = PurchaseHeader
@@ -87,6 +114,12 @@ class PurchaseHeaderForm(VersionedDocumentForm):
 
     def clean_vendor_no(self):
         return _lookup(Vendor, self.cleaned_data["vendor_no"], "vendor")
+
+    def clean(self):
+        cleaned = super().clean()
+        _suggest(self, "vendor_no", lambda text: partner_lookup(kinds.get("vendor"), text))
+        _suggest(self, "contact_no", contact_lookup)
+        return cleaned
 
     def clean_contact_no(self):
         return _lookup(Contact, self.cleaned_data["contact_no"], "contact")

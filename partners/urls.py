@@ -19,6 +19,7 @@ for kind in kinds.KINDS.values():
     urlpatterns += [
         path(f"{kind.word}/", views.partner_list, k, name=f"{kind.slug}-list"),
         path(f"{kind.word}/new/", views.partner_create, k, name=f"{kind.slug}-create"),
+        path(f"{kind.word}/lookup/", views.partner_lookup, k, name=f"{kind.slug}-lookup"),
         path(f"{kind.word}/<int:pk>/", views.partner_detail, k, name=f"{kind.slug}-detail"),
         path(f"{kind.word}/<int:pk>/delete/", views.partner_delete, k, name=f"{kind.slug}-delete"),
     ]
