@@ -54,8 +54,9 @@ def _changed(record, initial_no: str):
 
 
 class SalesHeaderForm(VersionedDocumentForm):
-    customer_no = forms.CharField(label="Customer no.", max_length=20, required=False,
-                                  widget=_number_input("partners:customer-lookup", "Type the customer's name or number"))
+    customer_no = forms.CharField(
+        label="Customer no.", max_length=20, required=False,
+        widget=_number_input("partners:customer-lookup", "Type the customer's name or number"))
     contact_no = forms.CharField(label="Contact no.", max_length=20, required=False,
                                  widget=_number_input("contacts:lookup", "Type the contact's name or number"))
 
