@@ -5,7 +5,7 @@ from django import forms
 from contacts.models import BusinessRelation, Contact
 from contacts.selectors import contact_lookup
 from crm.forms import COUNTRY_CHOICES, VersionedForm
-from crm.search import LookupInput
+from crm.search import LookupInput, offer_suggestions
 from partners.models import ContactType, SalespersonPurchaser, Territory
 
 PARTY_FIELDS = [
@@ -63,11 +63,7 @@ class ContactForm(VersionedForm):
             company = cleaned.get("company")
             if company is not None and self.instance.pk and company.pk == self.instance.pk:
                 self.add_error("company", "A contact cannot be its own company.")
-        if "company" in self.fields and "company" in self.errors:  # offer the companies the text matches
-            typed = self.data.get(self.add_prefix("company"), "")
-            self.fields["company"].widget.suggestions = contact_lookup(typed, company_only=True)
-            if self.fields["company"].widget.suggestions:
-                self.add_error("company", "Pick one of the suggestions or type its number.")
+        offer_suggestions(self, "company", lambda text: contact_lookup(text, company_only=True))
         return cleaned
 
     def _parts_changed(self):

@@ -127,6 +127,18 @@ class LookupInput(forms.TextInput):
                            self.lookup_url())
 
 
+def offer_suggestions(form, name, lookup):
+    """After the number field ``name`` of a bound ``form`` was refused (no such record): fill its
+    ``LookupInput`` with ``lookup(typed text)`` and tell the user to pick one — the way to a number without
+    JavaScript."""
+    if name not in form.fields or name not in form.errors:
+        return
+    widget = form.fields[name].widget
+    widget.suggestions = lookup(form.data.get(form.add_prefix(name), ""))
+    if widget.suggestions:
+        form.add_error(name, "Pick one of the suggestions or type its number.")
+
+
 def lookup_label(name, city=""):
     """The text of a suggestion: "Fabrikam Inc. · Seattle"."""
     return f"{name} · {city}" if city else name

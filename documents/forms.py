@@ -4,7 +4,7 @@ from django import forms
 
 from contacts.models import Contact, InteractionTemplate
 from contacts.selectors import contact_lookup
-from crm.search import LookupInput
+from crm.search import LookupInput, offer_suggestions
 from partners import kinds
 from partners.models import Customer, CustomerTemplate, Vendor
 from partners.selectors import partner_lookup
@@ -19,15 +19,6 @@ def _lookup(model, no: str, label: str):
         return model.objects.get(no=no.strip())
     except model.DoesNotExist:
         raise forms.ValidationError(f"No {label} {no.strip()} exists.") from None
-
-
-def _suggest(form, name, suggestions):
-    """After a number that does not exist: offer the records the typed text matches (crm.search.LookupInput,
-    so this works without JavaScript too)."""
-    if name in form.errors and name in form.fields:
-        form.fields[name].widget.suggestions = suggestions(form.data.get(form.add_prefix(name), ""))
-        if form.fields[name].widget.suggestions:
-            form.add_error(name, "Pick one of the suggestions or type its number.")
 
 
 def _number_input(url_name, placeholder):
@@ -79,14 +70,14 @@ class SalesHeaderForm(VersionedDocumentForm):
     def clean_customer_no(self):
         return _lookup(Customer, self.cleaned_data["customer_no"], "customer")
 
-    def clean(self):
-        cleaned = super().clean()
-        _suggest(self, "customer_no", lambda text: partner_lookup(kinds.get("customer"), text))
-        _suggest(self, "contact_no", contact_lookup)
-        return cleaned
-
     def clean_contact_no(self):
         return _lookup(Contact, self.cleaned_data["contact_no"], "contact")
+
+    def clean(self):
+        cleaned = super().clean()
+        offer_suggestions(self, "customer_no", lambda text: partner_lookup(kinds.get("customer"), text))
+        offer_suggestions(self, "contact_no", contact_lookup)
+        return cleaned
 
     def service_kwargs(self) -> dict:
         """Keyword arguments for ``sales_document_update``: customer/contact only when the user changed them."""
@@ -116,14 +107,14 @@ class PurchaseHeaderForm(VersionedDocumentForm):
     def clean_vendor_no(self):
         return _lookup(Vendor, self.cleaned_data["vendor_no"], "vendor")
 
-    def clean(self):
-        cleaned = super().clean()
-        _suggest(self, "vendor_no", lambda text: partner_lookup(kinds.get("vendor"), text))
-        _suggest(self, "contact_no", contact_lookup)
-        return cleaned
-
     def clean_contact_no(self):
         return _lookup(Contact, self.cleaned_data["contact_no"], "contact")
+
+    def clean(self):
+        cleaned = super().clean()
+        offer_suggestions(self, "vendor_no", lambda text: partner_lookup(kinds.get("vendor"), text))
+        offer_suggestions(self, "contact_no", contact_lookup)
+        return cleaned
 
     def service_kwargs(self) -> dict:
         """Keyword arguments for ``purchase_document_update``: vendor/contact only when the user changed them."""
