@@ -1,6 +1,7 @@
 """URLs of the customer, vendor and bank account screens (namespace ``partners``, mounted at the root by
 crm/urls.py): ``/<word>/``, ``/<word>/new/``, ``/<word>/<pk>/``, ``/<word>/<pk>/delete/`` for each kind of
-``partners.kinds``, named ``<slug>-list``, ``-create``, ``-detail``, ``-delete`` (``partners:customer-detail``).
+``partners.kinds``, named ``<slug>-list``, ``-create``, ``-detail``, ``-delete`` (``partners:customer-detail``),
+and ``/<word>/lookup/`` (``<slug>-lookup``), the suggestions of a number field such as a document's customer.
 The views get the ``PartnerKind``.
 
 Other apps' pages about a partner live in their own urls (e.g. the contacts app's "Link with contact" at
