@@ -115,7 +115,8 @@ def contact_link(request, pk, kind):
                 if request.htmx:
                     return HttpResponseClientRedirect(contact.get_absolute_url())
                 return redirect(contact)
-    search = LinkSearchForm.first_open(request.GET, contact.name)
+    # a person with a company links through its company: look for partners named like the company
+    search = LinkSearchForm.first_open(request.GET, contact.company_name if contact.company_id else contact.name)
     wins = all_wins(data)
     results = None
     if partner is None or request.GET.get("q") is not None:

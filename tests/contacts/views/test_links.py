@@ -139,6 +139,13 @@ def test_link_search_opens_with_the_contacts_name_and_lists_selectable_partners_
     assert "Northwind Traders" in everything and 'name="q" value=""' in everything
 
 
+def test_link_search_from_a_persons_card_opens_with_its_companys_name(sales, fabrikam):
+    jo = factories.ContactFactory(person=True, first_name="Jo", surname="Walker", company=fabrikam,
+                                  company_name=fabrikam.name)
+    page = sales.get(f"/contacts/{jo.pk}/link/customer/").content.decode()
+    assert 'name="q" value="Fabrikam Inc."' in page
+
+
 def test_link_search_as_you_type_returns_the_results_fragment(sales, fabrikam, northwind):
     response = sales.get(f"/contacts/{fabrikam.pk}/link/customer/", {"q": "north"},
                          headers={**HX, "HX-Target": "link-results"})
