@@ -88,3 +88,9 @@ def test_postgres_crm_fold_strips_accents_like_the_python_fold(on_postgres):
     with connection.cursor() as cursor:
         cursor.execute("SELECT crm_fold(%s), crm_fold(%s), crm_fold(%s)", ["Łódź", "MÜLLER", "Ελληνική"])
         assert cursor.fetchone() == ("lodz", "muller", "ελληνικη")
+
+
+def test_the_documents_list_finds_a_document_without_contact_by_its_number(named_contacts):
+    SalesHeader.objects.create(no="SQ0003", document_type="quote", name="Ohne Kontakt", sell_to_contact=None)
+    assert [d.no for d in document_list(SalesHeader, q="sq0003")] == ["SQ0003"]
+    assert [d.no for d in document_list(SalesHeader, q="ohne kontakt")] == ["SQ0003"]
