@@ -3,8 +3,9 @@
 Every search is ``crm_fold(column) LIKE '%' || crm_fold(q) || '%'`` (``crm.search.matches``). A B-tree
 index cannot serve a leading wildcard, a pg_trgm GIN index on the same expression can (100,000 contacts:
 a selective search takes milliseconds instead of about half a second). ``crm_fold`` must be IMMUTABLE
-to be indexed; ``unaccent`` is only STABLE (its dictionary could change), so ``crm_fold`` wraps it with
-the dictionary named explicitly — the usual recipe, safe as long as nobody edits unaccent.rules.
+to be indexed; ``unaccent`` is only STABLE (its dictionary could change), so ``crm_fold`` uses it with
+the dictionary named explicitly — the usual recipe, safe as long as nobody edits unaccent.rules (after
+such an edit, REINDEX the ``*_fold_trgm`` indexes).
 SQLite has no such index: there the search scans (``crm.search.fold`` in Python on each row).
 
 If the database user may not create the unaccent extension, ``crm_fold`` still folds case (searches are
@@ -30,6 +31,19 @@ FOLDED_SEARCH_COLUMNS = {
     "partners_bankaccount": PARTNER_COLUMNS,
 }
 
+# unaccent() is only STABLE (its dictionary could change); an index needs IMMUTABLE. Best: the extension's
+# own C function declared IMMUTABLE (needs a superuser), so crm_fold is inlined into plain C calls; else
+# crm_fold calls unaccent() with the dictionary named explicitly (the usual recipe; slower per row, which
+# shows only in searches no index can narrow, e.g. two letters).
+UNACCENT_IMMUTABLE = """
+CREATE OR REPLACE FUNCTION crm_unaccent(regdictionary, text) RETURNS text
+LANGUAGE c IMMUTABLE PARALLEL SAFE STRICT AS '$libdir/unaccent', 'unaccent_dict'
+"""
+FOLD_WITH_C_UNACCENT = """
+CREATE OR REPLACE FUNCTION crm_fold(text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+AS $$ SELECT lower({function_schema}.crm_unaccent('{schema}.unaccent'::regdictionary, normalize($1, NFKC))) $$
+"""
 FOLD_WITH_UNACCENT = """
 CREATE OR REPLACE FUNCTION crm_fold(text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
@@ -85,11 +99,25 @@ def create_fold_function(connection):
             cursor.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
                            "WHERE e.extname = 'unaccent'")
             schema = cursor.fetchone()[0]
-            cursor.execute(FOLD_WITH_UNACCENT.format(schema=schema))
+            if not _create_immutable_unaccent(connection, cursor, schema):
+                cursor.execute(FOLD_WITH_UNACCENT.format(schema=schema))
     except DatabaseError as exc:
         logger.warning("Searches will ignore case but not accents (unaccent unavailable?): %s", exc)
         with connection.cursor() as cursor:
             cursor.execute(FOLD_WITHOUT_UNACCENT)
+        return False
+    return True
+
+
+def _create_immutable_unaccent(connection, cursor, schema):
+    """``crm_unaccent`` (C, IMMUTABLE) and ``crm_fold`` over it; False when the user may not create it."""
+    try:
+        with transaction.atomic(using=connection.alias):
+            cursor.execute(UNACCENT_IMMUTABLE)
+            cursor.execute("SELECT n.nspname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                           "WHERE p.proname = 'crm_unaccent'")
+            cursor.execute(FOLD_WITH_C_UNACCENT.format(function_schema=cursor.fetchone()[0], schema=schema))
+    except DatabaseError:
         return False
     return True
 
@@ -119,3 +147,4 @@ def drop_folded_search_indexes(connection):
             for column in columns:
                 cursor.execute(f"DROP INDEX IF EXISTS {folded_index_name(table, column)}")
         cursor.execute("DROP FUNCTION IF EXISTS crm_fold(text)")
+        cursor.execute("DROP FUNCTION IF EXISTS crm_unaccent(regdictionary, text)")
