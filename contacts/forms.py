@@ -3,7 +3,9 @@
 from django import forms
 
 from contacts.models import BusinessRelation, Contact
+from contacts.selectors import contact_lookup
 from crm.forms import COUNTRY_CHOICES, VersionedForm
+from crm.search import LookupInput, offer_suggestions
 from partners.models import ContactType, SalespersonPurchaser, Territory
 
 PARTY_FIELDS = [
@@ -18,9 +20,10 @@ class ContactForm(VersionedForm):
 
     company = forms.ModelChoiceField(
         queryset=Contact.objects.filter(type=ContactType.COMPANY), to_field_name="no", required=False,
-        widget=forms.TextInput(attrs={"placeholder": "Company contact no., e.g. CT000001"}),
+        widget=LookupInput("contacts:lookup", params={"type": "company"},
+                           attrs={"placeholder": "Type the company's name or number"}),
         label="Company no.",
-        error_messages={"invalid_choice": "There is no company contact with this number."},
+        error_messages={"invalid_choice": "No company contact %(value)s exists."},
     )
 
     class Meta:
@@ -60,6 +63,7 @@ class ContactForm(VersionedForm):
             company = cleaned.get("company")
             if company is not None and self.instance.pk and company.pk == self.instance.pk:
                 self.add_error("company", "A contact cannot be its own company.")
+        offer_suggestions(self, "company", lambda text: contact_lookup(text, company_only=True))
         return cleaned
 
     def _parts_changed(self):
@@ -89,6 +93,16 @@ class LinkSearchForm(forms.Form):
     """The search box of the link dialogs (partners from the contact card, contacts from the partner card)."""
 
     q = forms.CharField(required=False, max_length=100, label="Search")
+
+    @classmethod
+    def first_open(cls, query, name):
+        """The bound (and validated) search of a link dialog; on first open (no search yet, nothing chosen)
+        it searches for ``name``, the name of the record on whose card the dialog was opened."""
+        if "q" not in query and not ({"partner", "contact", "page"} & set(query)):
+            query = {"q": name[:100]}
+        search = cls(query)
+        search.is_valid()
+        return search
 
 
 class CreateAsForm(forms.Form):

@@ -14,6 +14,7 @@ from contacts.duplicates import index as duplicate_index
 from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry, MarketingSetup, MergedContact, \
     contact_delete_consequences
 from crm.change_history import FieldChange, change_history
+from crm.search import LOOKUP_LIMIT, lookup_label, matches
 from crm.sorting import sort_key
 from partners import kinds
 from partners.kinds import PartnerKind
@@ -21,7 +22,8 @@ from partners.models import ContactType, CustomerTemplate
 from partners.selectors import partner_search
 
 __all__ = [
-    "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_for_card", "contact_by_pk",
+    "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_lookup", "contact_for_card",
+    "contact_by_pk",
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
     "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
     "relation_refusals", "partner_side_refusals",
@@ -58,15 +60,13 @@ def contact_list(*, filters, sort=None):
     qs = Contact.objects.select_related("salesperson")
     q = filters.get("q", "").strip()
     if q:
-        qs = qs.filter(
-            Q(no__icontains=q) | Q(name__icontains=q) | Q(company_name__icontains=q) | Q(email__icontains=q)
-            | Q(phone_no__icontains=q) | Q(mobile_phone_no__icontains=q) | Q(city__icontains=q)
-        )
+        qs = qs.filter(matches(q, "no", "name", "company_name", "email", "phone_no", "mobile_phone_no", "city"))
     if filters.get("type"):
         qs = qs.filter(type=filters["type"])
     if filters.get("relation"):
-        qs = qs.filter(Exists(ContactBusinessRelation.objects.filter(
-            contact=OuterRef("pk"), business_relation=filters["relation"])))
+        # the rows the Relation column is made of: a person with a company has its company's relations too
+        qs = qs.filter(Exists(sync.summary_rows(OuterRef("pk"), OuterRef("company_id")).filter(
+            business_relation=filters["relation"])))
     if filters.get("salesperson"):
         qs = qs.filter(salesperson=filters["salesperson"])
     if filters.get("territory"):
@@ -75,6 +75,18 @@ def contact_list(*, filters, sort=None):
         qs = qs.filter(country_code=filters["country"])
     sort, order_by = sort_key(sort, CONTACT_SORTS, "no")
     return sort, qs.order_by(*order_by)
+
+
+def contact_lookup(q, *, company_only=False):
+    """Up to ``LOOKUP_LIMIT`` (number, "name · city") pairs of the contacts matching ``q``, for the number
+    fields' suggestions (a person's company, a document's contact); none for a blank ``q``."""
+    if not (q or "").strip():
+        return []
+    qs = Contact.objects.filter(matches(q, "no", "name", "company_name", "city"))
+    if company_only:
+        qs = qs.filter(type=ContactType.COMPANY)
+    rows = qs.order_by("name", "no").values_list("no", "name", "city")[:LOOKUP_LIMIT]
+    return [(no, lookup_label(name, city)) for no, name, city in rows]
 
 
 def contact_for_card(pk):
@@ -200,12 +212,13 @@ def partner_side_refusals(kind: PartnerKind) -> dict[str, str]:
 
 def partners_for_link(kind: PartnerKind, q):
     """Partners of ``kind`` matching ``q``, each with ``linked_contact_no`` / ``linked_contact_name`` when
-    linked to a contact already."""
+    linked to a contact already; those that can be chosen first, the linked ones after (each by number)."""
     linked = ContactBusinessRelation.objects.filter(**{kind.key: OuterRef("pk")})
     return partner_search(kind.model, q).annotate(
         linked_contact_no=Subquery(linked.values("contact__no")[:1]),
         linked_contact_name=Subquery(linked.values("contact__name")[:1]),
-    ).order_by("no", "pk")
+        is_linked=Exists(linked),
+    ).order_by("is_linked", "no", "pk")
 
 
 def partner_for_link(kind: PartnerKind, pk):
@@ -225,19 +238,20 @@ def contacts_for_link(kind: PartnerKind, q):
     """Contacts matching ``q`` for "Link with contact" on a partner card.
 
     Each row has ``linked_partner_no`` / ``linked_partner_name`` when the contact that would hold the link
-    (a person's company, else the contact itself) already links a partner of ``kind``.
+    (a person's company, else the contact itself) already links a partner of ``kind``; those that can be
+    chosen come first, the linked ones after (each by number).
     """
     qs = Contact.objects.all()
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(company_name__icontains=q) | Q(city__icontains=q)
-                       | Q(email__icontains=q) | Q(phone_no__icontains=q))
+        qs = qs.filter(matches(q, "no", "name", "company_name", "city", "email", "phone_no"))
     linked = ContactBusinessRelation.objects.filter(
         contact_id=Coalesce(OuterRef("company_id"), OuterRef("pk")), link_to_table=kind.key)
     return qs.annotate(
         linked_partner_no=Subquery(linked.values(f"{kind.key}__no")[:1]),
         linked_partner_name=Subquery(linked.values(f"{kind.key}__name")[:1]),
-    ).order_by("no", "pk")
+        is_linked=Exists(linked),
+    ).order_by("is_linked", "no", "pk")
 
 
 def contact_for_link(kind: PartnerKind, pk):

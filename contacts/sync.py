@@ -907,6 +907,12 @@ def business_relation_summary(rows, codes) -> str:
     return BusinessRelationSummary.MULTIPLE
 
 
+def summary_rows(contact_id, company_id):
+    """The relation rows a contact's summary is made of (as in ``refresh_summaries``): its own and, for a
+    person with a company, the company's. The ids may be ``OuterRef``s (the contact list's relation filter)."""
+    return ContactBusinessRelation.objects.filter(Q(contact_id=contact_id) | Q(contact_id=company_id))
+
+
 def refresh_summaries(contact_ids, *, setup=None) -> int:
     """Recompute the summary of these contacts and of their companies' persons; returns rows changed."""
     codes = setup_codes(setup or MarketingSetup.load())

@@ -12,7 +12,7 @@ reverse with the kind or its key: ``{% url 'contacts:partner-link' kind partner.
 from django.urls import path
 
 from contacts.duplicates import views as duplicate_views
-from contacts.views import contacts, links
+from contacts.views import contacts, links, lookup
 from partners import converters  # noqa: F401 - registers <partner_kind:…>
 
 app_name = "contacts"
@@ -21,6 +21,7 @@ urlpatterns = [
     # The contact screens
     path("contacts/", contacts.contact_list, name="list"),
     path("contacts/new/", contacts.contact_create, name="create"),
+    path("contacts/lookup/", lookup.contact_lookup, name="lookup"),
     path("contacts/<int:pk>/", contacts.contact_detail, name="detail"),
     path("contacts/<int:pk>/delete/", contacts.contact_delete, name="delete"),
     # Synchronization dialogs from the contact card

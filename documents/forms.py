@@ -3,9 +3,13 @@
 from django import forms
 
 from contacts.models import Contact, InteractionTemplate
+from contacts.selectors import contact_lookup
 from crm.concurrency import ORIGINAL
 from crm.forms import VersionedForm
+from crm.search import LookupInput, offer_suggestions
+from partners import kinds
 from partners.models import Customer, CustomerTemplate, Vendor
+from partners.selectors import partner_lookup
 
 from .models import PurchaseHeader, PurchaseLine, SalesHeader, SalesLine
 
@@ -16,7 +20,11 @@ def _lookup(model, no: str, label: str):
     try:
         return model.objects.get(no=no.strip())
     except model.DoesNotExist:
-        raise forms.ValidationError(f"There is no {label} with no. {no}.") from None
+        raise forms.ValidationError(f"No {label} {no.strip()} exists.") from None
+
+
+def _number_input(url_name, placeholder):
+    return LookupInput(url_name, attrs={"placeholder": placeholder})
 
 
 class VersionedDocumentForm(VersionedForm):
@@ -51,8 +59,11 @@ def _changed(record, initial_no: str):
 
 
 class SalesHeaderForm(VersionedDocumentForm):
-    customer_no = forms.CharField(label="Customer no.", max_length=20, required=False)
-    contact_no = forms.CharField(label="Contact no.", max_length=20, required=False)
+    customer_no = forms.CharField(
+        label="Customer no.", max_length=20, required=False,
+        widget=_number_input("partners:customer-lookup", "Type the customer's name or number"))
+    contact_no = forms.CharField(label="Contact no.", max_length=20, required=False,
+                                 widget=_number_input("contacts:lookup", "Type the contact's name or number"))
 
     class Meta:
         model = SalesHeader
@@ -82,6 +93,12 @@ class SalesHeaderForm(VersionedDocumentForm):
     def clean_contact_no(self):
         return _lookup(Contact, self.cleaned_data["contact_no"], "contact")
 
+    def clean(self):
+        cleaned = super().clean()
+        offer_suggestions(self, "customer_no", lambda text: partner_lookup(kinds.get("customer"), text))
+        offer_suggestions(self, "contact_no", contact_lookup)
+        return cleaned
+
     def service_kwargs(self) -> dict:
         """Keyword arguments for ``sales_document_update``: customer/contact only when the user changed them."""
         data = self._versioned(dict(self.cleaned_data))
@@ -90,8 +107,10 @@ class SalesHeaderForm(VersionedDocumentForm):
 
 
 class PurchaseHeaderForm(VersionedDocumentForm):
-    vendor_no = forms.CharField(label="Vendor no.", max_length=20, required=False)
-    contact_no = forms.CharField(label="Contact no.", max_length=20, required=False)
+    vendor_no = forms.CharField(label="Vendor no.", max_length=20, required=False,
+                                widget=_number_input("partners:vendor-lookup", "Type the vendor's name or number"))
+    contact_no = forms.CharField(label="Contact no.", max_length=20, required=False,
+                                 widget=_number_input("contacts:lookup", "Type the contact's name or number"))
 
     class Meta:
         model = PurchaseHeader
@@ -115,6 +134,12 @@ class PurchaseHeaderForm(VersionedDocumentForm):
 
     def clean_contact_no(self):
         return _lookup(Contact, self.cleaned_data["contact_no"], "contact")
+
+    def clean(self):
+        cleaned = super().clean()
+        offer_suggestions(self, "vendor_no", lambda text: partner_lookup(kinds.get("vendor"), text))
+        offer_suggestions(self, "contact_no", contact_lookup)
+        return cleaned
 
     def service_kwargs(self) -> dict:
         """Keyword arguments for ``purchase_document_update``: vendor/contact only when the user changed them."""

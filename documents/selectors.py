@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q
 
 from contacts.models import Contact, InteractionLogEntry
+from crm.search import matches
 
 from .models import PurchaseLine, SalesHeader, SalesLine
 
@@ -14,9 +15,10 @@ def document_list(model, *, document_type: str = "", q: str = ""):
     documents = model.objects.with_totals().select_related(partner, contact).order_by("-created_at", "-pk")
     if document_type in model.DocumentType.values:
         documents = documents.filter(document_type=document_type)
+    q = (q or "").strip()
     if q:
-        documents = documents.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(**{f"{partner}__no__iexact": q})
-                                     | Q(**{f"{contact}__name__icontains": q}) | Q(external_document_no__icontains=q))
+        documents = documents.filter(matches(q, "no", "name", f"{contact}__name", "external_document_no")
+                                     | Q(**{f"{partner}__no__iexact": q}))
     return documents
 
 

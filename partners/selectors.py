@@ -1,8 +1,7 @@
 """Reads of the customer, vendor and bank account screens: querysets with their joins applied, so a page's
 query count does not grow with its rows."""
 
-from django.db.models import Q
-
+from crm.search import LOOKUP_LIMIT, lookup_label, matches
 from crm.sorting import sort_key
 from partners.kinds import PartnerKind
 
@@ -16,9 +15,17 @@ def partner_search(model, q):
     qs = model.objects.all()
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(no__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q) | Q(email__icontains=q)
-                       | Q(phone_no__icontains=q))
+        qs = qs.filter(matches(q, "no", "name", "city", "email", "phone_no"))
     return qs
+
+
+def partner_lookup(kind: PartnerKind, q):
+    """Up to ``LOOKUP_LIMIT`` (number, "name · city") pairs of the partners of ``kind`` matching ``q``, for
+    the number fields' suggestions (a document's customer or vendor); none for a blank ``q``."""
+    if not (q or "").strip():
+        return []
+    rows = partner_search(kind.model, q).order_by("name", "no").values_list("no", "name", "city")[:LOOKUP_LIMIT]
+    return [(no, lookup_label(name, city)) for no, name, city in rows]
 
 
 def partner_list(kind: PartnerKind, *, q=None, sort=None):

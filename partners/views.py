@@ -17,6 +17,7 @@ from crm.change_history import change_history
 from crm.concurrency import save_or_merge
 from crm.forms import disable_all
 from crm.htmx import render_page
+from crm.search import lookup_query
 from crm.pagination import paginate
 from crm.sorting import sort_columns
 from partners import cards, selectors
@@ -146,3 +147,14 @@ def partner_delete(request, kind, pk):
             return redirect(url_names(kind)["list"])
     return render_page(request, "partners/partner_delete.html",
                        {"kind": kind, "urls": url_names(kind), "partner": partner, "notes": notes, "error": error})
+
+
+@require_GET
+def partner_lookup(request, kind):
+    """The lookup behind a number field of ``kind`` (a document's customer or vendor): ``<option>`` rows for
+    an htmx request, a small search page without JavaScript (crm.search.LookupInput)."""
+    _check(request, kind, "view")
+    q = lookup_query(request)
+    return render_page(request, "crm/lookup.html", {
+        "what": f"a {kind.label}", "q": q, "rows": selectors.partner_lookup(kind, q), "keep": [],
+    }, regions=("options",), default_region="options")

@@ -118,8 +118,8 @@ def contact_link(request, pk, kind):
                 if request.htmx:
                     return HttpResponseClientRedirect(contact.get_absolute_url())
                 return redirect(contact)
-    search = LinkSearchForm(request.GET)
-    search.is_valid()
+    # a person with a company links through its company: look for partners named like the company
+    search = LinkSearchForm.first_open(request.GET, contact.company_name if contact.company_id else contact.name)
     wins = all_wins(data)
     results = None
     if partner is None or request.GET.get("q") is not None:
@@ -195,8 +195,7 @@ def partner_link(request, kind, pk):
                 if request.htmx:
                     return HttpResponseClientRedirect(partner.get_absolute_url())
                 return redirect(partner)
-    search = LinkSearchForm(request.GET)
-    search.is_valid()
+    search = LinkSearchForm.first_open(request.GET, partner.name)
     wins = all_wins(data)
     results = None
     if contact is None or request.GET.get("q") is not None:

@@ -193,7 +193,27 @@ def test_saving_the_header_with_a_contact_of_another_company_shows_the_refusal(c
 
 def test_an_unknown_customer_number_is_a_form_error(client, seller, quote):
     response = client.post(quote.get_absolute_url(), {"customer_no": "NOPE", "order_date": "2026-11-20"})
-    assert "There is no customer with no. NOPE." in response.content.decode()
+    assert "No customer NOPE exists." in response.content.decode()
+
+
+def test_the_documents_number_fields_look_up_customers_and_contacts(client, seller, quote):
+    page = client.get(quote.get_absolute_url()).content.decode()
+    assert 'hx-get="/customers/lookup/?field=customer_no"' in page and 'list="id_customer_no-options"' in page
+    assert 'hx-get="/contacts/lookup/?field=contact_no"' in page and 'list="id_contact_no-options"' in page
+
+
+def test_a_customer_name_typed_into_the_number_field_is_refused_with_suggestions(client, seller, quote,
+                                                                                 customer_company):
+    response = client.post(quote.get_absolute_url(), {"customer_no": "fabrikam", "order_date": "2026-11-20"})
+    page = response.content.decode()
+    customer = customer_company[1]
+    assert "No customer fabrikam exists." in page and "Pick one of the suggestions" in page
+    assert f'<option value="{customer.no}">Fabrikam Inc.' in page
+
+
+def test_an_unknown_contact_number_says_so_plainly(client, seller, quote):
+    response = client.post(quote.get_absolute_url(), {"contact_no": "CT424242", "order_date": "2026-11-20"})
+    assert "No contact CT424242 exists." in response.content.decode()
 
 
 # --- lines in place ------------------------------------------------------------------------------

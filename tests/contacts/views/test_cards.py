@@ -80,7 +80,7 @@ def test_a_person_with_an_unknown_company_number_is_refused(sales, company):
     data = contact_data(sales, person)
     data["company"] = "CT999999"
     response = sales.post(person.get_absolute_url(), data)
-    assert "There is no company contact with this number." in response.content.decode()
+    assert "No company contact CT999999 exists." in response.content.decode()
     assert Contact.objects.get(pk=person.pk).company_id is None
 
 

@@ -126,6 +126,26 @@ def test_link_search_lists_partners_and_marks_those_linked_elsewhere(sales, fabr
     assert f"?partner={northwind.pk}" in page and f"?partner={taken.pk}" not in page
 
 
+def test_link_search_opens_with_the_contacts_name_and_lists_selectable_partners_before_linked_ones(
+        sales, fabrikam, northwind):
+    taken = factories.CustomerFactory(no="C00001", name="Fabrikam Inc.")  # linked to its own new contact
+    free = unlinked(factories.CustomerFactory, no="C00020", name="Fabrikam Inc. West")
+    page = sales.get(f"/contacts/{fabrikam.pk}/link/customer/").content.decode()
+    assert 'name="q" value="Fabrikam Inc."' in page
+    assert "Northwind Traders" not in page
+    assert page.index(free.no) < page.index(taken.no)
+    assert f"?partner={free.pk}" in page and f"?partner={taken.pk}" not in page
+    everything = sales.get(f"/contacts/{fabrikam.pk}/link/customer/", {"q": ""}).content.decode()
+    assert "Northwind Traders" in everything and 'name="q" value=""' in everything
+
+
+def test_link_search_from_a_persons_card_opens_with_its_companys_name(sales, fabrikam):
+    jo = factories.ContactFactory(person=True, first_name="Jo", surname="Walker", company=fabrikam,
+                                  company_name=fabrikam.name)
+    page = sales.get(f"/contacts/{jo.pk}/link/customer/").content.decode()
+    assert 'name="q" value="Fabrikam Inc."' in page
+
+
 def test_link_search_as_you_type_returns_the_results_fragment(sales, fabrikam, northwind):
     response = sales.get(f"/contacts/{fabrikam.pk}/link/customer/", {"q": "north"},
                          headers={**HX, "HX-Target": "link-results"})

@@ -93,6 +93,18 @@ def test_contact_search_answers_htmx_with_the_results_fragment_and_plain_request
     assert "<html" in page and "CT000100" in page
 
 
+def test_contact_search_opens_with_the_partners_name_and_lists_selectable_contacts_before_linked_ones(
+        sales, northwind):
+    taken = factories.CustomerFactory(name="Northwind Traders Oslo")  # linked to its own new contact
+    taken_contact = Contact.objects.get(name="Northwind Traders Oslo")
+    free = factories.ContactFactory(no="CT999999", name="Northwind Traders")
+    factories.ContactFactory(no="CT000500", name="Contoso Ltd.")
+    page = sales.get(url(northwind, "link")).content.decode()
+    assert 'name="q" value="Northwind Traders"' in page and "CT000500" not in page
+    assert page.index(free.no) < page.index(taken_contact.no)
+    assert f"Linked to {taken.no}" in page
+
+
 def test_preview_answers_htmx_with_the_preview_fragment(sales, northwind, fabrikam):
     fragment = sales.get(url(northwind, "link"), {"contact": fabrikam.pk},
                          headers={**HX, "HX-Target": "link-preview"}).content.decode()

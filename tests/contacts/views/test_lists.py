@@ -3,6 +3,7 @@
 
 import pytest
 
+from contacts import sync
 from tests import factories
 from tests.screens import CONTACT_SCREEN_QUERIES, RESULTS
 
@@ -59,6 +60,26 @@ def test_filters_narrow_the_contact_list(sales, contacts, params, expected, abse
         assert no in page
     for no in absent:
         assert no not in page
+
+
+def test_the_relation_filter_finds_the_persons_that_show_their_companys_relation(sales, contacts, sync_on):
+    with sync.suspended():
+        customer = factories.CustomerFactory(name="Fabrikam Inc.")
+    factories.ContactBusinessRelationFactory(contact=contacts["fabrikam"], link_to_table="customer",
+                                             business_relation=sync_on.bus_rel_code_for_customers, customer=customer)
+    sync.refresh_summaries([contacts["fabrikam"].pk])
+    contacts["jo"].refresh_from_db()
+    assert contacts["jo"].contact_business_relation == "customer"  # what the Relation column shows
+    page = names(sales.get("/contacts/", {"relation": sync_on.bus_rel_code_for_customers.code}))
+    assert "CT000001" in page and "CT000003" in page and "CT000002" not in page
+
+
+def test_a_search_ignores_case_and_accents_in_the_list(sales, contacts):
+    factories.ContactFactory(no="CT000010", name="Łódź Logistyka", city="Łódź")
+    factories.ContactFactory(no="CT000011", name="Müller GmbH", city="München")
+    assert "CT000010" in names(sales.get("/contacts/", {"q": "lodz"}))
+    page = names(sales.get("/contacts/", {"q": "MÜLLER"}, headers={"HX-Request": "true"}))
+    assert "CT000011" in page and "CT000010" not in page
 
 
 def test_an_invalid_filter_value_is_ignored_with_a_note_not_an_error(sales, contacts):
