@@ -15,9 +15,10 @@ exactly as the synchronization engine would have linked them:
 - persons carry their company's name and the inherited company fields;
 - the number series advanced past every number used.
 
-Rows are written in batches of multi-row INSERTs inside one transaction (``RowWriter``: what
-``bulk_create`` does, cheaper per value). Like ``bulk_create`` they send no ``pre_save``/``post_save``
-signals, so the synchronization receivers in ``contacts`` (and django-simple-history, which records
+Rows are written in batches inside one transaction by the project's bulk writer, ``crm.bulk_insert``
+(``COPY`` on PostgreSQL, one prepared INSERT run by ``executemany`` on SQLite), and their first
+change-history rows by ``crm.history.record_written_rows``. Like ``bulk_create`` they send no
+``pre_save``/``post_save`` signals, so the synchronization receivers in ``contacts`` (and django-simple-history, which records
 history on ``post_save``) do not run — deliberately: this command builds the state those receivers
 would have produced (links, summaries, the "created" history entry, the duplicate index) in bulk,
 which is what makes 100,000 contacts a matter of a minute rather than an hour.
@@ -38,9 +39,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import CharField, TextField
-from django.utils import timezone
+from django.db import transaction
 from faker import Faker
 from schwifty import IBAN
 from tqdm import tqdm
@@ -70,6 +69,8 @@ from partners.models import (
     Territory,
     VendorTemplate,
 )
+from crm import history
+from crm.bulk_insert import insert_objects, insert_rows
 from partners.numbering import next_numbers
 
 # ---------------------------------------------------------------------------------------------
@@ -178,6 +179,9 @@ JOB_TITLES = [
 ]
 PAYMENT_TERMS = ["14D", "30D", "30D", "30D", "60D", "COD", "1M(8D)"]
 CREDIT_LIMITS = [Decimal(v) for v in ("0", "5000", "10000", "10000", "25000", "50000", "100000")]
+
+LINK_COLUMNS = ("contact_id", "business_relation_id", "link_to_table", "customer_id", "vendor_id",
+                "bank_account_id", "primary_contact_id")
 
 ROLE_USERS = {"Sales": "sales", "Purchasing": "purchasing", "Finance": "finance", "Administrators": "administrator"}
 
@@ -379,136 +383,13 @@ class Plan:
         return self.contacts - self.companies
 
 
-class RowWriter:
-    """Multi-row INSERTs of new model instances, returning their primary keys, plus their history rows.
-
-    It does what ``QuerySet.bulk_create`` and simple-history's ``bulk_history_create`` do for these
-    plain rows (sending no signals either), but prepares each value once instead of compiling it
-    through the ORM's expression machinery: that per-value cost is most of the time of seeding
-    100,000 contacts. Other databases than SQLite and PostgreSQL get ``bulk_create``.
-    """
+class Seeder:
+    """Builds the rows in memory, a batch of companies at a time, and writes them with ``crm.bulk_insert``."""
 
     HISTORY_REASON = "Demo data (seed_demo)"
 
-    def __init__(self, batch_size: int):
-        self.connection = connections[DEFAULT_DB_ALIAS]
-        self.fast = self.connection.vendor in ("sqlite", "postgresql")
-        self.batch_size = batch_size
-        self.now = timezone.now()
-        self.sql = {}
-
-    def insert(self, model, objs, *, history: bool):
-        if not objs:
-            return
-        if not self.fast:
-            model.objects.bulk_create(objs, batch_size=self.batch_size)
-            if history:
-                model.history.bulk_history_create(objs, batch_size=self.batch_size, default_date=self.now,
-                                                  default_change_reason=self.HISTORY_REASON)
-            return
-        opts = model._meta
-        fields = [f for f in opts.concrete_fields if not f.db_returning]
-        rows = []
-        for obj in objs:
-            row = []
-            for f in fields:
-                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                    setattr(obj, f.attname, self.now)
-                value = getattr(obj, f.attname)
-                if value is None and f.is_relation and f.is_cached(obj):
-                    # A related object saved after this one was built (as bulk_create's own check does).
-                    related = f.get_cached_value(obj)
-                    value = related.pk if related is not None else None
-                    setattr(obj, f.attname, value)
-                row.append(value)
-            rows.append(row)
-        ids = self.execute(model, fields, rows, returning=opts.pk)
-        for obj, pk in zip(objs, ids, strict=True):
-            setattr(obj, opts.pk.attname, pk)
-            obj._state.adding, obj._state.db = False, self.connection.alias
-        if history:
-            self.insert_history(model, objs, fields)
-
-    def insert_history(self, model, objs, fields):
-        """The "created" history row of each object, as simple-history writes it on the first save."""
-        history_model = model.history.model
-        constants = {"history_date": self.now, "history_change_reason": self.HISTORY_REASON, "history_type": "+",
-                     "history_user_id": None}
-        history_fields = [f for f in history_model._meta.concrete_fields if not f.db_returning]
-        attnames = [f.attname for f in history_fields]
-        if any(name not in constants and not hasattr(objs[0], name) for name in attnames):
-            model.history.bulk_history_create(objs, batch_size=self.batch_size, default_date=self.now,
-                                              default_change_reason=self.HISTORY_REASON)
-            return
-        rows = [[constants[name] if name in constants else getattr(obj, name) for name in attnames] for obj in objs]
-        self.execute(history_model, history_fields, rows, returning=None)
-
-    def execute(self, model, fields, rows, *, returning):
-        connection = self.connection
-        prepare = [None if isinstance(f, (CharField, TextField)) else f.get_db_prep_save for f in fields]
-        for row in rows:
-            for i, prep in enumerate(prepare):
-                if prep is not None and row[i] is not None:
-                    row[i] = prep(row[i], connection)
-        if connection.vendor == "postgresql":
-            return self.copy(model, fields, rows, returning=returning)
-        limit = connection.features.max_query_params or 65535
-        per_statement = max(1, min(self.batch_size, limit // len(fields)))
-        ids = []
-        # The driver's own cursor, inside Django's error translation: with DEBUG on, Django's cursor
-        # wrapper would log every statement, quoting each of its thousands of parameters.
-        with connection.cursor() as wrapper, connection.wrap_database_errors:
-            cursor = wrapper.cursor
-            for start in range(0, len(rows), per_statement):
-                chunk = rows[start:start + per_statement]
-                cursor.execute(self.statement(model, fields, len(chunk), returning),
-                               [value for row in chunk for value in row])
-                if returning is not None:
-                    ids.extend(row[0] for row in cursor.fetchall())
-        return ids
-
-    def copy(self, model, fields, rows, *, returning):
-        """PostgreSQL: COPY the rows in (psycopg parses a huge INSERT's placeholders in Python, slowly).
-
-        The primary keys are taken from the table's own sequence first, so they are as safe under
-        concurrent inserts as the database's defaults would have been.
-        """
-        quote = self.connection.ops.quote_name
-        table = quote(model._meta.db_table)
-        ids = []
-        with self.connection.cursor() as wrapper, self.connection.wrap_database_errors:
-            cursor = wrapper.cursor
-            columns = [quote(f.column) for f in fields]
-            if returning is not None:
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                               [model._meta.db_table, returning.column, len(rows)])
-                ids = [row[0] for row in cursor.fetchall()]
-                columns.insert(0, quote(returning.column))
-                rows = [[pk, *row] for pk, row in zip(ids, rows, strict=True)]
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        return ids
-
-    def statement(self, model, fields, count, returning):
-        key = (model, count, returning is not None)
-        if key not in self.sql:
-            quote = self.connection.ops.quote_name
-            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            self.sql[key] = (
-                f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-                f"VALUES {', '.join([one] * count)}"
-                + (f" RETURNING {quote(returning.column)}" if returning is not None else "")
-            )
-        return self.sql[key]
-
-
-class Seeder:
-    """Builds the rows in memory, a batch of companies at a time, and writes them with a RowWriter."""
-
     def __init__(self, plan: Plan, *, seed, batch_size, progress, history=True):
         self.history = history
-        self.writer = RowWriter(batch_size)
         self.plan = plan
         self.rng = random.Random(seed)
         self.batch_size = batch_size
@@ -667,19 +548,16 @@ class Seeder:
         self.write(Contact, persons)
 
         partners = {kind: [] for kind in PARTNER_MODELS}
-        links = []
+        links = []  # (contact, business relation, kind, partner, primary contact), in row order
         for company, rows in zip(companies, rows_by_company, strict=True):
             primary = first_person.get(company.pk)
             for code, kind in rows:
                 partner = self.new_partner(kind, company, primary) if kind else None
                 if partner is not None:
                     partners[kind].append(partner)
-                links.append(ContactBusinessRelation(
-                    contact=company, business_relation=code, link_to_table=kind,
-                    primary_contact=primary if kind else None, **({kind: partner} if kind else {})))
+                links.append((company, code, kind, partner, primary if kind else None))
         self.write_partners(partners)
-        self.writer.insert(ContactBusinessRelation, links, history=False)
-        self.counts["relations"] += len(links)
+        self.write_links(links)
         self.counts["companies"] += len(companies)
         self.counts["persons"] += len(persons)
         self.counts["contacts"] += len(companies) + len(persons)
@@ -710,11 +588,9 @@ class Seeder:
                 if kind:
                     partner = self.new_partner(kind, person, None)
                     customers.append(partner)
-                links.append(ContactBusinessRelation(contact=person, business_relation=code, link_to_table=kind,
-                                                     **({kind: partner} if kind else {})))
+                links.append((person, code, kind, partner, None))
         self.write_partners({"customer": customers})
-        self.writer.insert(ContactBusinessRelation, links, history=False)
-        self.counts["relations"] += len(links)
+        self.write_links(links)
         self.counts["persons"] += len(persons)
         self.counts["contacts"] += len(persons)
         return len(persons)
@@ -723,7 +599,17 @@ class Seeder:
         """Insert ``rows`` and, as saving each would have, their first change-history entry."""
         for row in rows:
             row.version = 1  # what the first save() sets (optimistic concurrency counter)
-        self.writer.insert(model, rows, history=self.history)
+        written = insert_objects(model, rows)
+        if self.history:
+            history.record_written_rows(model, written, [self.HISTORY_REASON] * len(written))
+
+    def write_links(self, links):
+        """The business relation rows, once their contacts and partners have their keys."""
+        rows = [ContactBusinessRelation(contact=contact, business_relation=code, link_to_table=kind,
+                                        primary_contact=primary, **({kind: partner} if kind else {}))
+                for contact, code, kind, partner, primary in links]
+        insert_rows(ContactBusinessRelation, LINK_COLUMNS, rows)
+        self.counts["relations"] += len(rows)
 
     def summary(self, rows):
         return business_relation_summary([(code.pk, link) for code, link in rows], self.setup_codes)
