@@ -1,31 +1,16 @@
-"""seed_demo leaves data that the synchronization rules could have produced, and logins to try it with."""
+"""The demo seeder leaves data that the synchronization rules could have produced (``manage.py seed_demo``)."""
 
 from io import StringIO
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
+from contacts.models import Contact, ContactBusinessRelation, DuplicateSearchString, MarketingSetup
 from contacts.selectors import change_history
 from contacts.sync import PARTNER_MODELS, attname, contact_to_partner_map
-from crm.roles import create_roles
 from partners.models import BankAccount, ContactType, Customer, PartnerSetup, Vendor
 from partners.numbering import split_number
-
-SIZES = {"contacts": 80, "customers": 20, "vendors": 10, "bank_accounts": 3}
-
-
-def seed(**options):
-    out = StringIO()
-    call_command("seed_demo", stdout=out, stderr=StringIO(), **{"seed": 7, **SIZES, **options})
-    return out.getvalue()
-
-
-@pytest.fixture
-def seeded(db):
-    return seed()
 
 
 def expected_summary(contact):
@@ -159,60 +144,22 @@ def test_number_series_are_advanced_past_every_number_used(seeded):
     assert Contact.objects.order_by("no").first().no == "CT000001"
 
 
-def test_if_empty_adds_nothing_when_data_exists(seeded):
+def test_if_empty_adds_nothing_when_data_exists(run_seed_demo, seeded):
     before = [model.objects.count() for model in (Contact, ContactBusinessRelation, *PARTNER_MODELS.values())]
-    out = seed(if_empty=True)
+    out = run_seed_demo(if_empty=True)
     assert "Demo data not added" in out
     assert [model.objects.count() for model in (Contact, ContactBusinessRelation, *PARTNER_MODELS.values())] == before
 
 
-def test_without_if_empty_a_second_run_adds_more_with_fresh_numbers(seeded):
-    seed(seed=8)
+def test_without_if_empty_a_second_run_adds_more_with_fresh_numbers(run_seed_demo, seeded):
+    run_seed_demo(seed=8)
     assert Contact.objects.count() == 160
     assert Customer.objects.count() == 40
     assert Contact.objects.order_by("-no").first().no == "CT000160"
 
 
-def test_the_demo_login_is_a_superuser_printed_with_the_address(seeded):
-    user = get_user_model().objects.get(username="demo")
-    assert user.is_superuser and user.is_staff and user.check_password("demo")
-    assert "http://127.0.0.1:8000/" in seeded and "http://127.0.0.1:8000/admin/" in seeded
-    assert "demo / demo / superuser" in seeded
-
-
-def test_the_demo_login_is_made_once_and_a_changed_password_is_kept(seeded):
-    user = get_user_model().objects.get(username="demo")
-    user.set_password("my own secret")
-    user.save()
-    out = seed(if_empty=True)
-    assert get_user_model().objects.filter(username="demo").count() == 1
-    assert get_user_model().objects.get(username="demo").check_password("my own secret")
-    assert "my own secret" not in out and "changed since" in out
-
-
-def test_one_demo_user_per_role_group_when_the_groups_exist(db):
-    create_roles(django_apps)
-    out = seed()
-    users = get_user_model().objects
-    assert list(users.get(username="sales").groups.values_list("name", flat=True)) == ["Sales"]
-    assert list(users.get(username="purchasing").groups.values_list("name", flat=True)) == ["Purchasing"]
-    assert list(users.get(username="finance").groups.values_list("name", flat=True)) == ["Finance"]
-    assert not users.get(username="sales").is_superuser
-    assert users.get(username="sales").salesperson.code.startswith("SP")
-    assert "sales / demo / Sales" in out
-    administrator = users.get(username="administrator")
-    assert administrator.is_staff and not administrator.is_superuser
-    assert administrator.groups.filter(name="Administrators").exists()
-    assert users.get(username="sales").has_perm("partners.add_customer")
-    assert not users.get(username="sales").has_perm("partners.add_vendor")
-
-
-def test_no_role_users_without_the_role_groups(seeded):
-    assert list(get_user_model().objects.values_list("username", flat=True)) == ["demo"]
-
-
-def test_the_same_seed_gives_the_same_data(db):
-    seed(seed=42)
+def test_the_same_seed_gives_the_same_data(run_seed_demo):
+    run_seed_demo(seed=42)
     first = list(Contact.objects.order_by("no").values_list("no", "name", "email", "city"))
     for model in (*PARTNER_MODELS.values(), Contact):
         model.objects.all().delete()
@@ -220,7 +167,7 @@ def test_the_same_seed_gives_the_same_data(db):
                    PartnerSetup.load().vendor_nos, PartnerSetup.load().bank_account_nos):
         series.last_no_used = ""
         series.save()
-    seed(seed=42)
+    run_seed_demo(seed=42)
     assert list(Contact.objects.order_by("no").values_list("no", "name", "email", "city")) == first
 
 
@@ -229,9 +176,9 @@ def test_the_same_seed_gives_the_same_data(db):
     ({"contacts": 10, "customers": 30}, "10 contacts are too few"),
     ({"batch_size": 0}, "--batch-size must be at least 1"),
 ])
-def test_bad_sizes_are_refused_with_a_message_and_nothing_written(db, options, message):
+def test_bad_sizes_are_refused_with_a_message_and_nothing_written(run_seed_demo, options, message):
     with pytest.raises(CommandError, match=message):
-        seed(**options)
+        run_seed_demo(**options)
     assert not Contact.objects.exists()
     assert not Customer.objects.exists()
     assert not get_user_model().objects.exists()
@@ -248,15 +195,13 @@ def test_seeded_rows_start_their_history_as_a_save_would(seeded):
     assert any(change.field == "city" and change.new == "Springfield" for change in changes)
 
 
-def test_no_history_skips_the_history_entries(db):
-    seed(no_history=True)
+def test_no_history_skips_the_history_entries(run_seed_demo):
+    run_seed_demo(no_history=True)
     assert not Contact.history.exists()
     assert not Customer.history.exists()
 
 
 def test_company_contacts_are_indexed_for_duplicates(seeded):
-    from contacts.models import DuplicateSearchString
-
     companies = Contact.objects.filter(type=ContactType.COMPANY)
     assert DuplicateSearchString.objects.count() == companies.count()
 
