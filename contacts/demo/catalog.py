@@ -75,6 +75,12 @@ NUMBER_SERIES = {  # code: (description, starting no.)
     "BANK": ("Bank accounts", "B0001"),
 }
 
+# What synchronization is switched on with, where the setup has nothing yet: the business relation
+# (Marketing Setup) and the number series (Partner Setup) of each partner kind, and Contact Nos.
+SETUP_RELATIONS = {"customer": "CUST", "vendor": "VEND", "bank_account": "BANK"}
+SETUP_SERIES = {"customer": "CUST", "vendor": "VEND", "bank_account": "BANK"}
+CONTACT_SERIES = "CONT"
+
 INTERACTION_TEMPLATES = {  # InteractionTemplateSetup field: (code, description)
     "sales_quotes": ("SQUOTE", "Sales quote"),
     "sales_blanket_orders": ("SBLANKET", "Sales blanket order"),

@@ -17,10 +17,11 @@ from django.db import transaction
 from faker import Faker
 from schwifty import IBAN
 
-from contacts import duplicates
+from contacts import duplicates, sync
 from contacts.demo.catalog import (
     BANKS,
     BUSINESS_RELATIONS,
+    CONTACT_SERIES,
     COUNTRIES,
     CREDIT_LIMITS,
     CUSTOMER_TEMPLATES,
@@ -30,27 +31,24 @@ from contacts.demo.catalog import (
     JOB_TITLES,
     NUMBER_SERIES,
     PAYMENT_TERMS,
+    SETUP_RELATIONS,
+    SETUP_SERIES,
     TERRITORIES,
     VENDOR_TEMPLATES,
 )
 from contacts.demo.logins import Login, ensure_logins
 from contacts.models import (
     BusinessRelation,
+    BusinessRelationSummary,
     Contact,
     ContactBusinessRelation,
     InteractionTemplate,
     InteractionTemplateSetup,
     MarketingSetup,
 )
-from contacts.sync import (
-    PARTNER_MODELS,
-    attname,
-    business_relation_summary,
-    contact_to_partner_map,
-    setup_codes,
-)
 from crm import history
-from crm.bulk_insert import insert_objects, insert_rows
+from crm.bulk_insert import insert_objects, insert_rows, new_instance
+from partners.kinds import KINDS
 from partners.models import (
     ContactType,
     CustomerTemplate,
@@ -97,7 +95,7 @@ def seed_demo(*, contacts: int = 200, customers: int | None = None, vendors: int
 
 def existing_data() -> str:
     counts = [(model._meta.verbose_name_plural, model.objects.count())
-              for model in (Contact, *PARTNER_MODELS.values())]
+              for model in (Contact, *(kind.model for kind in KINDS.values()))]
     return ", ".join(f"{n} {label}" for label, n in counts if n)
 
 
@@ -187,7 +185,16 @@ def _ascii_slug(value: str, sep: str = "") -> str:
 
 
 class Seeder:
-    """Builds the rows in memory, a batch of companies at a time, and writes them with ``crm.bulk_insert``."""
+    """Builds the rows in memory, a batch of companies at a time, and writes them with ``crm.bulk_insert``.
+
+    The demo chooses what a user would type in (names, addresses, which companies are customers…);
+    everything that follows from it is left to the synchronization engine's building blocks in
+    ``contacts.sync``, as a save would: Marketing Setup defaults, names and company names
+    (``normalize_contact``), a person's inheritance from its company (``inherit_from_company``), the
+    derived values (``derive_values``), partners filled from their contacts (``copy_fields`` over
+    ``contact_to_partner_map``), link rows (``relation_row``), relation summaries
+    (``business_relation_summary``) and the duplicate index (``contacts.duplicates``).
+    """
 
     HISTORY_REASON = "Demo data (seed_demo)"
 
@@ -205,9 +212,6 @@ class Seeder:
         self.pool_size = min(2000, max(50, plan.contacts // 20))
         self.counts = dict.fromkeys(
             ("contacts", "companies", "persons", "customers", "vendors", "bank_accounts", "relations"), 0)
-        self.partner_fields = {kind: [(attname(Contact, c), attname(PARTNER_MODELS[kind], p))
-                                      for c, p in contact_to_partner_map(kind).items()]
-                               for kind in PARTNER_MODELS}
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -223,27 +227,26 @@ class Seeder:
                 code=code, defaults={"description": description, "starting_no": starting_no})
 
         marketing = MarketingSetup.load()
-        for field, code in (("bus_rel_code_for_customers", "CUST"), ("bus_rel_code_for_vendors", "VEND"),
-                            ("bus_rel_code_for_bank_accounts", "BANK")):
-            if getattr(marketing, field) is None:
-                setattr(marketing, field, relations[code])
-        marketing.contact_nos = marketing.contact_nos or series["CONT"]
+        for kind in KINDS.values():
+            if getattr(marketing, kind.setup_code_field) is None:
+                setattr(marketing, kind.setup_code_field, relations[SETUP_RELATIONS[kind.key]])
+        marketing.contact_nos = marketing.contact_nos or series[CONTACT_SERIES]
         marketing.default_country_code = marketing.default_country_code or HOME_COUNTRY
         marketing.default_language_code = marketing.default_language_code or COUNTRIES[HOME_COUNTRY].language
         marketing.full_clean()
         marketing.save()
         self.marketing = marketing
-        self.codes = {kind: marketing.code_for(kind) for kind in PARTNER_MODELS}
-        self.setup_codes = setup_codes(marketing)
+        self.codes = {kind: marketing.code_for(kind) for kind in KINDS}
+        self.setup_codes = sync.setup_codes(marketing)
         self.prospect, self.press = relations["PROSPECT"], relations["PRESS"]
 
         partner_setup = PartnerSetup.load()
-        partner_setup.customer_nos = partner_setup.customer_nos or series["CUST"]
-        partner_setup.vendor_nos = partner_setup.vendor_nos or series["VEND"]
-        partner_setup.bank_account_nos = partner_setup.bank_account_nos or series["BANK"]
+        self.series = {"contact": marketing.contact_nos}
+        for kind in KINDS.values():
+            if getattr(partner_setup, kind.number_setup_field) is None:
+                setattr(partner_setup, kind.number_setup_field, series[SETUP_SERIES[kind.key]])
+            self.series[kind.key] = getattr(partner_setup, kind.number_setup_field)
         partner_setup.save()
-        self.series = {"contact": marketing.contact_nos, "customer": partner_setup.customer_nos,
-                       "vendor": partner_setup.vendor_nos, "bank_account": partner_setup.bank_account_nos}
 
         self.territories = {}
         for code, name in TERRITORIES.items():
@@ -316,6 +319,9 @@ class Seeder:
         return self.counts
 
     # -- batches -------------------------------------------------------------------------------
+    #
+    # Each batch builds its contacts, numbers and writes them, then builds their partners from them,
+    # writes those, then the link rows: each row is built once the rows it refers to have their keys.
 
     def company_batch(self, roles, person_counts):
         rng = self.rng
@@ -333,23 +339,22 @@ class Seeder:
                 rows.append((self.press, ""))
             company.contact_business_relation = self.summary(rows)
             rows_by_company.append(rows)
-        self.number(companies)
-        self.write(Contact, companies)
+        self.write_contacts(companies)
         if self.marketing.maintain_dupl_search_strings:
             # What saving each company would have done: index it and store its possible duplicates.
             duplicates.find_for_new_contacts(companies, setup=self.marketing)
 
         persons, first_person = [], {}
-        for company, count in zip(companies, person_counts, strict=True):
+        for company, rows, count in zip(companies, rows_by_company, person_counts, strict=True):
             for i in range(count):
                 person = self.new_person(company.country_code, company=company)
+                person.contact_business_relation = self.summary([], company_rows=rows)
                 persons.append(person)
                 if i == 0:
                     first_person[company.pk] = person
-        self.number(persons)
-        self.write(Contact, persons)
+        self.write_contacts(persons)
 
-        partners = {kind: [] for kind in PARTNER_MODELS}
+        partners = {kind: [] for kind in KINDS}
         links = []  # (contact, business relation, kind, partner, primary contact), in row order
         for company, rows in zip(companies, rows_by_company, strict=True):
             primary = first_person.get(company.pk)
@@ -374,15 +379,13 @@ class Seeder:
             rows = [(self.codes["customer"], "customer")] if customer else []
             if not customer and rng.random() < 0.05:
                 rows.append((self.press, ""))
-            if not customer and rng.random() < 0.02:  # a minor: blocked until parental consent arrives
+            if not customer and rng.random() < 0.02:  # a minor: privacy blocked until parental consent arrives
                 person.minor = True
                 person.parental_consent_received = rng.random() < 0.5
-                person.privacy_blocked = not person.parental_consent_received
             person.contact_business_relation = self.summary(rows)
             persons.append(person)
             rows_by_person.append(rows)
-        self.number(persons)
-        self.write(Contact, persons)
+        self.write_contacts(persons)
         customers, links = [], []
         for person, rows in zip(persons, rows_by_person, strict=True):
             for code, kind in rows:
@@ -397,40 +400,61 @@ class Seeder:
         self.counts["contacts"] += len(persons)
         return len(persons)
 
-    def write(self, model, rows):
+    def summary(self, rows, company_rows=()):
+        """The engine's ``contact_business_relation`` of a contact with these relation rows (and, for a
+        person of a company, the company's)."""
+        return sync.business_relation_summary([(code.pk, kind) for code, kind in [*rows, *company_rows]],
+                                              self.setup_codes)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def write_contacts(self, contacts):
+        """Number the new contacts from Contact Nos. and write them as saving each would store them."""
+        if not contacts:
+            return
+        for contact, no in zip(contacts, next_numbers(self.series["contact"], len(contacts), model=Contact),
+                               strict=True):
+            self.as_typed_in(contact)
+            contact.no = no
+        # The per-row path records a new contact as inserted, before any link: no business relation yet.
+        self.write(Contact, contacts, recorded={"contact_business_relation": BusinessRelationSummary.NONE})
+
+    def as_typed_in(self, contact):
+        """What saving a new contact typed in by a user adds (``contacts.sync``'s rules, then the model's
+        derived values): Marketing Setup defaults, names, a person's inheritance from its company."""
+        sync.apply_marketing_defaults(contact, self.marketing)
+        sync.normalize_contact(contact)
+        if contact.company_id is not None:
+            sync.inherit_from_company(contact, contact.company, self.marketing)
+        contact.derive_values()
+
+    def write_partners(self, partners):
+        """Number the new partners from their series in Partner Setup and write them."""
+        for kind, rows in partners.items():
+            if not rows:
+                continue
+            model = KINDS[kind].model
+            for partner, no in zip(rows, next_numbers(self.series[kind], len(rows), model=model), strict=True):
+                partner.no = no
+            self.write(model, rows)
+            self.counts[f"{kind}s"] += len(rows)
+
+    def write(self, model, rows, recorded=None):
         """Insert ``rows`` and, as saving each would have, their first change-history entry."""
         for row in rows:
             row.version = 1  # what the first save() sets (optimistic concurrency counter)
         written = insert_objects(model, rows)
         if self.history:
-            history.record_written_rows(model, written, [self.HISTORY_REASON] * len(written))
+            history.record_written_rows(model, written, [self.HISTORY_REASON] * len(written), recorded=recorded)
 
     def write_links(self, links):
-        """The business relation rows, once their contacts and partners have their keys."""
-        rows = [ContactBusinessRelation(contact=contact, business_relation=code, link_to_table=kind,
-                                        primary_contact=primary, **({kind: partner} if kind else {}))
+        """The business relation rows (``sync.relation_row`` for a link), once their contacts and partners
+        have their keys."""
+        rows = [sync.relation_row(contact, partner, self.marketing, kind, primary_contact=primary) if kind
+                else ContactBusinessRelation(contact=contact, business_relation=code)
                 for contact, code, kind, partner, primary in links]
         insert_rows(ContactBusinessRelation, LINK_COLUMNS, rows)
         self.counts["relations"] += len(rows)
-
-    def summary(self, rows):
-        return business_relation_summary([(code.pk, link) for code, link in rows], self.setup_codes)
-
-    def number(self, contacts):
-        if contacts:
-            for contact, no in zip(contacts, next_numbers(self.series["contact"], len(contacts), model=Contact),
-                                   strict=True):
-                contact.no = no
-
-    def write_partners(self, partners):
-        for kind, rows in partners.items():
-            if not rows:
-                continue
-            model = PARTNER_MODELS[kind]
-            for partner, no in zip(rows, next_numbers(self.series[kind], len(rows), model=model), strict=True):
-                partner.no = no
-            self.write(model, rows)
-            self.counts[f"{kind}s"] += len(rows)
 
     # -- rows ----------------------------------------------------------------------------------
 
@@ -464,6 +488,7 @@ class Seeder:
         return address
 
     def new_company(self, role, duplicate_of=None):
+        """A company as a user types one in; a bank's company remembers its bank code and BIC for its account."""
         rng = self.rng
         if duplicate_of is not None:
             # A near-duplicate: the same firm typed again, a little differently.
@@ -499,8 +524,6 @@ class Seeder:
         contact = Contact(
             type=ContactType.COMPANY,
             name=_cut(name, 100),
-            search_name=_cut(name.upper(), 100),  # save() is skipped, which keeps it following the name
-            company_name=_cut(name, 100),
             vat_registration_no=f"{spec.vat_prefix}{rng.randrange(10**8, 10**9)}" if spec.vat_prefix else "",
             salesperson=rng.choice(self.salespeople) if rng.random() < 0.85 else None,
             **fields,
@@ -510,14 +533,13 @@ class Seeder:
         return contact
 
     def new_person(self, country, company=None):
+        """A person as a user types one in: name parts (the name follows from them), and either a company
+        (from which it inherits when written: ``as_typed_in``) or an address and details of its own."""
         rng = self.rng
         first, last = self.pick(country, "first_name"), self.pick(country, "last_name")
         middle = self.pick(country, "first_name") if rng.random() < 0.1 else ""
-        name = " ".join(part for part in (first, middle, last) if part)
         fields = {
             "type": ContactType.PERSON,
-            "name": _cut(name, 100),
-            "search_name": _cut(name.upper(), 100),
             "first_name": _cut(first, 30),
             "middle_name": _cut(middle, 30),
             "surname": _cut(last, 30),
@@ -526,18 +548,8 @@ class Seeder:
         }
         personal = _ascii_slug(f"{first} {last}", ".") or "person"
         if company is not None:
-            # Inherited from the company (Marketing Setup's inherit switches are on): salesperson, territory,
-            # country and language always; address and communication details as the person's own are blank.
             domain = company.email.partition("@")[2] or f"{_ascii_slug(company.name)[:40]}.com"
-            fields.update(
-                company=company, company_name=company.name, job_title=rng.choice(JOB_TITLES),
-                contact_business_relation=company.contact_business_relation,  # a person shows its company's
-                salesperson=company.salesperson, territory=company.territory, country_code=company.country_code,
-                language_code=company.language_code,
-                **{f: getattr(company, f) for f in ("address", "address_2", "post_code", "city", "county",
-                                                   "phone_no", "fax_no", "home_page")},
-                email=_cut(f"{personal}@{domain}", 80),
-            )
+            fields.update(company=company, job_title=rng.choice(JOB_TITLES), email=_cut(f"{personal}@{domain}", 80))
         else:
             spec = COUNTRIES[country]
             fields.update(
@@ -550,48 +562,52 @@ class Seeder:
         return Contact(**fields)
 
     def new_partner(self, kind, contact, primary):
-        """A partner filled from its contact through the field map, plus its own (invoicing, bank) fields."""
+        """A partner made from its (written) contact as "Create as" makes it: every mapped field copied
+        through the field map; plus its own invoicing or bank details and the primary contact's name."""
+        partner = new_instance(KINDS[kind].model, self.own_partner_values(kind, contact))
+        sync.copy_fields(contact, partner, sync.contact_to_partner_map(kind))
+        partner.contact = primary.name if primary is not None else (contact.name if contact.is_person else "")
+        partner.derive_values()
+        return partner
+
+    def own_partner_values(self, kind, contact) -> dict:
+        """The partner's own fields (by attname), chosen as a user would, guided by the demo's templates."""
         rng = self.rng
-        model = PARTNER_MODELS[kind]
-        values = {partner_field: getattr(contact, contact_field)
-                  for contact_field, partner_field in self.partner_fields[kind]}
-        values["contact"] = primary.name if primary is not None else (contact.name if contact.is_person else "")
         country = contact.country_code
         region = "DOMESTIC" if country == HOME_COUNTRY else "EU" if country in EU else "FOREIGN"
         if kind == "customer":
             template = self.customer_templates[
                 ("CUST-PRIV" if region == "DOMESTIC" else "CUST-PRIV-EU") if contact.is_person
                 else {"DOMESTIC": "CUST-DOM", "EU": "CUST-EU", "FOREIGN": "CUST-EXP"}[region]]
-            values.update(
-                payment_terms_code=rng.choice(PAYMENT_TERMS) if not contact.is_person else template.payment_terms_code,
-                customer_posting_group=template.customer_posting_group,
-                gen_bus_posting_group=template.gen_bus_posting_group,
-                vat_bus_posting_group=template.vat_bus_posting_group,
-                credit_limit=rng.choice(CREDIT_LIMITS) if not contact.is_person else template.credit_limit,
-                blocked=rng.choice(["ship", "invoice", "all"]) if rng.random() < 0.02 else "",
-            )
-        elif kind == "vendor":
+            return {
+                "payment_terms_code": rng.choice(PAYMENT_TERMS) if not contact.is_person
+                else template.payment_terms_code,
+                "customer_posting_group": template.customer_posting_group,
+                "gen_bus_posting_group": template.gen_bus_posting_group,
+                "vat_bus_posting_group": template.vat_bus_posting_group,
+                "credit_limit": rng.choice(CREDIT_LIMITS) if not contact.is_person else template.credit_limit,
+                "blocked": rng.choice(["ship", "invoice", "all"]) if rng.random() < 0.02 else "",
+            }
+        if kind == "vendor":
             template = self.vendor_templates[{"DOMESTIC": "VEND-DOM", "EU": "VEND-EU", "FOREIGN": "VEND-EXP"}[region]]
-            values.update(
-                purchaser=rng.choice(self.purchasers),
-                payment_terms_code=rng.choice(PAYMENT_TERMS),
-                vendor_posting_group=template.vendor_posting_group,
-                gen_bus_posting_group=template.gen_bus_posting_group,
-                vat_bus_posting_group=template.vat_bus_posting_group,
-                blocked="payment" if rng.random() < 0.02 else "",
-            )
-        else:
-            bank_code, bic = getattr(contact, "_bank", None) or ("", "")
-            account = f"{rng.randrange(10**7, 10**8)}"  # 8 digits fit every country's BBAN
-            iban = ""
-            if bank_code:
-                iban = IBAN.generate(country, bank_code=bank_code, account_code=account).compact
-            values.update(
-                our_contact=rng.choice(self.purchasers),
-                bank_account_no=account,
-                iban=iban,
-                swift_code=bic,
-                bank_branch_no=bank_code[:20],
-                bank_acc_posting_group="OPERATING" if contact.currency_code == "USD" else "FOREIGN",
-            )
-        return model(**values)
+            return {
+                "purchaser_id": rng.choice(self.purchasers).pk,
+                "payment_terms_code": rng.choice(PAYMENT_TERMS),
+                "vendor_posting_group": template.vendor_posting_group,
+                "gen_bus_posting_group": template.gen_bus_posting_group,
+                "vat_bus_posting_group": template.vat_bus_posting_group,
+                "blocked": "payment" if rng.random() < 0.02 else "",
+            }
+        bank_code, bic = getattr(contact, "_bank", None) or ("", "")
+        account = f"{rng.randrange(10**7, 10**8)}"  # 8 digits fit every country's BBAN
+        iban = ""
+        if bank_code:
+            iban = IBAN.generate(country, bank_code=bank_code, account_code=account).compact
+        return {
+            "our_contact_id": rng.choice(self.purchasers).pk,
+            "bank_account_no": account,
+            "iban": iban,
+            "swift_code": bic,
+            "bank_branch_no": bank_code[:20],
+            "bank_acc_posting_group": "OPERATING" if contact.currency_code == "USD" else "FOREIGN",
+        }

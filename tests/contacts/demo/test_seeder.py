@@ -6,10 +6,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from contacts.models import Contact, ContactBusinessRelation, DuplicateSearchString, MarketingSetup
+from contacts.models import (
+    DUPLICATE_SEARCH_KEYS,
+    Contact,
+    ContactBusinessRelation,
+    ContactDuplicate,
+    DuplicateSearchString,
+    MarketingSetup,
+)
 from contacts.selectors import change_history
-from contacts.sync import PARTNER_MODELS, attname, contact_to_partner_map
-from partners.models import BankAccount, ContactType, Customer, PartnerSetup, Vendor
+from contacts.summary import refresh_relation_summaries
+from contacts.sync import PARTNER_MODELS, attname, contact_to_partner_map, inherit_from_company
+from partners.models import BankAccount, ContactType, Customer, PartnerSetup, SalespersonPurchaser, Vendor
 from partners.numbering import split_number
 
 
@@ -212,3 +220,80 @@ def test_rows_added_one_by_one_after_seeding_get_fresh_keys_and_numbers(seeded):
     assert customer.no == "C00021"
     assert link.contact.no == "CT000081"
     assert Contact.objects.order_by("-pk").first() == link.contact
+
+
+# ---------------------------------------------------------------------------------------------
+# The per-row path finds nothing to put right: the seeder applies the sync engine's own rules
+# ---------------------------------------------------------------------------------------------
+
+
+def stored_rows():
+    """Every contact, partner and link row as stored, without the columns each save rewrites."""
+    rows = {}
+    for model in (Contact, *PARTNER_MODELS.values(), ContactBusinessRelation):
+        columns = [f.attname for f in model._meta.concrete_fields if f.attname not in ("version", "updated_at")]
+        rows[model] = list(model.objects.order_by("pk").values_list(*columns))
+    return rows
+
+
+def duplicate_index():
+    return (sorted(DuplicateSearchString.objects.values_list("contact_id", *DUPLICATE_SEARCH_KEYS)),
+            sorted(ContactDuplicate.objects.values_list("contact_id", "duplicate_id", "score", "reasons", "separate")))
+
+
+def test_saving_each_seeded_row_unchanged_changes_nothing(seeded):
+    """A save runs the engine's rules (names, derived values, synchronization): they find nothing to change."""
+    before = stored_rows()
+    for model in (Contact, *PARTNER_MODELS.values()):
+        for row in model.objects.order_by("pk"):
+            row.save()
+    assert stored_rows() == before
+
+
+def test_recomputing_every_relation_summary_changes_nothing(seeded):
+    before = stored_rows()
+    assert refresh_relation_summaries(Contact.objects.values_list("pk", flat=True)) == 0
+    assert stored_rows() == before
+
+
+def test_find_duplicates_rebuilds_the_same_index_and_pairs(run_seed_demo):
+    run_seed_demo(duplicates=20)
+    index, pairs = before = duplicate_index()
+    assert len(index) == Contact.objects.filter(type=ContactType.COMPANY).count()
+    assert pairs  # near-duplicates were entered
+    call_command("find_duplicates", "--no-progress", stdout=StringIO())
+    assert duplicate_index() == before
+
+
+def test_persons_hold_what_inheriting_from_their_company_gives_them(seeded):
+    setup = MarketingSetup.load()
+    persons = Contact.objects.filter(company__isnull=False).select_related("company")
+    assert persons.exists()
+    for person in persons:
+        assert inherit_from_company(person, person.company, setup) == [], person.no
+
+
+def test_seeding_follows_the_marketing_setup_it_finds(run_seed_demo):
+    """Inheritance switches and the defaults for new contacts apply as they do to contacts typed in one by one."""
+    house = SalespersonPurchaser.objects.create(code="HOUSE", name="House account")
+    setup = MarketingSetup.load()
+    setup.inherit_address_details = setup.inherit_communication_details = False
+    setup.default_salesperson = house
+    setup.save()
+    run_seed_demo()
+    persons = Contact.objects.filter(company__isnull=False)
+    assert persons.exists()
+    assert not persons.exclude(address="").exists()  # the company's address is not inherited
+    assert not persons.exclude(phone_no="").exists()  # nor its phone number
+    assert not Contact.objects.filter(salesperson__isnull=True).exists()  # the default fills blank salespeople
+    assert Contact.objects.filter(type=ContactType.COMPANY, salesperson=house).exists()
+    out = StringIO()
+    call_command("sync_check", stdout=out)
+    assert "No drift" in out.getvalue()
+
+
+def test_a_seeded_contacts_history_starts_as_a_save_before_any_link_records_it(seeded):
+    """A contact saved and then linked is recorded as inserted without a business relation."""
+    first_rows = Contact.history.filter(history_type="+")
+    assert set(first_rows.values_list("contact_business_relation", flat=True)) == {"none"}
+    assert Contact.objects.exclude(contact_business_relation="none").exists()
