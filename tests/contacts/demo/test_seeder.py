@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from contacts.demo.seeder import seed_demo
 from contacts.models import (
     DUPLICATE_SEARCH_KEYS,
     Contact,
@@ -190,6 +191,14 @@ def test_bad_sizes_are_refused_with_a_message_and_nothing_written(run_seed_demo,
     assert not Contact.objects.exists()
     assert not Customer.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+def test_progress_is_reported_batch_by_batch_until_every_contact_is_written(db):
+    reported = []
+    result = seed_demo(contacts=80, customers=20, vendors=10, bank_accounts=3, seed=7, batch_size=30,
+                       progress=reported.append)
+    assert len(reported) > 1
+    assert sum(reported) == result.created["contacts"] == Contact.objects.count() == 80
 
 
 def test_seeded_rows_start_their_history_as_a_save_would(seeded):
