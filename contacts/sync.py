@@ -608,6 +608,13 @@ def check_linkable(contact, kind: str, setup):
     return target
 
 
+def relation_row(contact, partner, setup, kind: str | None = None, *, primary_contact=None):
+    """The unsaved link row between ``contact`` and ``partner`` under the setup code of its kind."""
+    kind = kind or kind_of(partner)
+    return ContactBusinessRelation(contact=contact, business_relation=setup.code_for(kind), link_to_table=kind,
+                                   primary_contact=primary_contact, **{kind: partner})
+
+
 def link_pairs(kind: str, pairs, *, setup, reason: str | None = None, from_partner=frozenset()) -> None:
     """Link each (partner pk, contact pk), set-based, and make the pairs agree.
 

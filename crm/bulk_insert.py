@@ -12,6 +12,7 @@
 """
 
 from functools import cache
+from itertools import repeat
 from operator import attrgetter
 
 from django.db import connection
@@ -76,8 +77,8 @@ def insert_objects(model, objs) -> list[tuple]:
     columns = []
     for field in fields:
         values = map(attrgetter(field.attname), objs)
-        if field.get_internal_type() not in PLAIN_TYPES:
-            values = (field.get_db_prep_save(value, connection) for value in values)
+        if field.get_internal_type() not in PLAIN_TYPES:  # each column prepared by its own field
+            values = map(field.get_db_prep_save, values, repeat(connection))
         columns.append(values)
     rows = list(zip(*columns, strict=True))
     insert_values(model, [f.attname for f in fields], rows)

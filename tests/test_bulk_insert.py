@@ -1,6 +1,7 @@
 """crm.bulk_insert: rows written without bulk_create's per-value machinery, same stored values."""
 
 import itertools
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -8,7 +9,7 @@ from django.db import connection, transaction
 from contacts.models import Contact
 from crm import bulk_insert
 from crm.bulk_insert import PlannerStatistics, insert_objects, new_instance
-from partners.models import ContactType
+from partners.models import ContactType, Customer
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,8 +41,29 @@ def test_stores_the_same_values_as_bulk_create_and_gives_primary_keys_and_timest
     assert stored([o.pk for o in objs]) == stored([o.pk for o in by_bulk_create])
     for obj in Contact.objects.filter(pk__in=[o.pk for o in objs]):
         assert obj.created_at is not None and obj.updated_at is not None
+        # stored as the ORM writes dates (SQLite: text), so that the ORM finds them by date
+        assert Contact.objects.filter(pk=obj.pk, created_at=obj.created_at, updated_at=obj.updated_at).exists()
     pk_at = [f.attname for f in Contact._meta.concrete_fields].index("id")
     assert [row[pk_at] for row in rows] == [obj.pk for obj in objs]
+
+
+def test_dates_decimals_and_booleans_are_stored_as_bulk_create_stores_them():
+    def customers(prefix):
+        return [Customer(no=f"{prefix}{i}", name=f"Firm {i}", credit_limit=Decimal(f"{i}500.25"),
+                         privacy_blocked=bool(i % 2), version=1) for i in range(3)]
+
+    by_bulk_create = Customer.objects.bulk_create(customers("B"))
+    objs = customers("I")
+    with transaction.atomic():
+        insert_objects(Customer, objs)
+
+    def stored_customers(pks):
+        return [{f.attname: getattr(c, f.attname) for f in Customer._meta.concrete_fields if f.attname not in SKIP}
+                for c in Customer.objects.filter(pk__in=pks).order_by("pk")]
+
+    assert stored_customers([o.pk for o in objs]) == stored_customers([o.pk for o in by_bulk_create])
+    for obj in Customer.objects.filter(pk__in=[o.pk for o in objs]):  # stored as the ORM writes dates
+        assert Customer.objects.filter(pk=obj.pk, created_at=obj.created_at, updated_at=obj.updated_at).exists()
 
 
 def test_rows_saved_afterwards_get_fresh_primary_keys():

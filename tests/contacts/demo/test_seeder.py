@@ -1,34 +1,25 @@
-"""seed_demo leaves data that the synchronization rules could have produced, and logins to try it with."""
+"""The demo seeder leaves data that the synchronization rules could have produced (``manage.py seed_demo``)."""
 
 from io import StringIO
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from contacts.models import Contact, ContactBusinessRelation, MarketingSetup
+from contacts.demo.seeder import seed_demo
+from contacts.models import (
+    DUPLICATE_SEARCH_KEYS,
+    Contact,
+    ContactBusinessRelation,
+    ContactDuplicate,
+    DuplicateSearchString,
+    MarketingSetup,
+)
 from contacts.selectors import change_history
-from contacts.sync import attname, contact_to_partner_map
+from contacts.sync import attname, contact_to_partner_map, inherit_from_company, refresh_summaries
 from partners import kinds
-
-PARTNER_MODELS = {key: kind.model for key, kind in kinds.KINDS.items()}
-from crm.roles import create_roles
-from partners.models import BankAccount, ContactType, Customer, PartnerSetup, Vendor
+from partners.models import BankAccount, ContactType, Customer, PartnerSetup, SalespersonPurchaser, Vendor
 from partners.numbering import split_number
-
-SIZES = {"contacts": 80, "customers": 20, "vendors": 10, "bank_accounts": 3}
-
-
-def seed(**options):
-    out = StringIO()
-    call_command("seed_demo", stdout=out, stderr=StringIO(), **{"seed": 7, **SIZES, **options})
-    return out.getvalue()
-
-
-@pytest.fixture
-def seeded(db):
-    return seed()
 
 
 def expected_summary(contact):
@@ -71,7 +62,7 @@ def test_synchronization_is_switched_on(seeded):
 
 def test_every_partner_is_linked_to_one_contact_with_the_setup_code(seeded):
     setup = MarketingSetup.load()
-    for kind, model in PARTNER_MODELS.items():
+    for kind, model in ((key, spec.model) for key, spec in kinds.KINDS.items()):
         for partner in model.objects.all():
             link = ContactBusinessRelation.objects.get(**{kind: partner})
             assert link.link_to_table == kind
@@ -139,14 +130,14 @@ def test_persons_carry_their_companys_name_and_inherited_fields(seeded):
 
 
 def test_search_name_follows_the_name(seeded):
-    for model in (Contact, *PARTNER_MODELS.values()):
+    for model in (Contact, *(kind.model for kind in kinds.KINDS.values())):
         for row in model.objects.all():
             assert row.search_name == row.name.upper()
 
 
 def test_every_seeded_row_passes_validation(seeded):
     """IBANs, BICs, country, currency and language codes, e-mails and phone numbers are all valid."""
-    for model in (Contact, *PARTNER_MODELS.values()):
+    for model in (Contact, *(kind.model for kind in kinds.KINDS.values())):
         for row in model.objects.all():
             row.full_clean()
     assert all(account.iban or account.country_code == "US" for account in BankAccount.objects.all())
@@ -154,7 +145,7 @@ def test_every_seeded_row_passes_validation(seeded):
 
 def test_number_series_are_advanced_past_every_number_used(seeded):
     series = {Contact: MarketingSetup.load().contact_nos, **{
-        model: getattr(PartnerSetup.load(), model.setup_series_field) for model in PARTNER_MODELS.values()}}
+        model: getattr(PartnerSetup.load(), model.setup_series_field) for model in (kind.model for kind in kinds.KINDS.values())}}
     for model, no_series in series.items():
         no_series.refresh_from_db()
         highest = max(int(split_number(no)[1]) for no in model.objects.values_list("no", flat=True))
@@ -162,68 +153,30 @@ def test_number_series_are_advanced_past_every_number_used(seeded):
     assert Contact.objects.order_by("no").first().no == "CT000001"
 
 
-def test_if_empty_adds_nothing_when_data_exists(seeded):
-    before = [model.objects.count() for model in (Contact, ContactBusinessRelation, *PARTNER_MODELS.values())]
-    out = seed(if_empty=True)
+def test_if_empty_adds_nothing_when_data_exists(run_seed_demo, seeded):
+    before = [model.objects.count() for model in (Contact, ContactBusinessRelation, *(kind.model for kind in kinds.KINDS.values()))]
+    out = run_seed_demo(if_empty=True)
     assert "Demo data not added" in out
-    assert [model.objects.count() for model in (Contact, ContactBusinessRelation, *PARTNER_MODELS.values())] == before
+    assert [model.objects.count() for model in (Contact, ContactBusinessRelation, *(kind.model for kind in kinds.KINDS.values()))] == before
 
 
-def test_without_if_empty_a_second_run_adds_more_with_fresh_numbers(seeded):
-    seed(seed=8)
+def test_without_if_empty_a_second_run_adds_more_with_fresh_numbers(run_seed_demo, seeded):
+    run_seed_demo(seed=8)
     assert Contact.objects.count() == 160
     assert Customer.objects.count() == 40
     assert Contact.objects.order_by("-no").first().no == "CT000160"
 
 
-def test_the_demo_login_is_a_superuser_printed_with_the_address(seeded):
-    user = get_user_model().objects.get(username="demo")
-    assert user.is_superuser and user.is_staff and user.check_password("demo")
-    assert "http://127.0.0.1:8000/" in seeded and "http://127.0.0.1:8000/admin/" in seeded
-    assert "demo / demo / superuser" in seeded
-
-
-def test_the_demo_login_is_made_once_and_a_changed_password_is_kept(seeded):
-    user = get_user_model().objects.get(username="demo")
-    user.set_password("my own secret")
-    user.save()
-    out = seed(if_empty=True)
-    assert get_user_model().objects.filter(username="demo").count() == 1
-    assert get_user_model().objects.get(username="demo").check_password("my own secret")
-    assert "my own secret" not in out and "changed since" in out
-
-
-def test_one_demo_user_per_role_group_when_the_groups_exist(db):
-    create_roles(django_apps)
-    out = seed()
-    users = get_user_model().objects
-    assert list(users.get(username="sales").groups.values_list("name", flat=True)) == ["Sales"]
-    assert list(users.get(username="purchasing").groups.values_list("name", flat=True)) == ["Purchasing"]
-    assert list(users.get(username="finance").groups.values_list("name", flat=True)) == ["Finance"]
-    assert not users.get(username="sales").is_superuser
-    assert users.get(username="sales").salesperson.code.startswith("SP")
-    assert "sales / demo / Sales" in out
-    administrator = users.get(username="administrator")
-    assert administrator.is_staff and not administrator.is_superuser
-    assert administrator.groups.filter(name="Administrators").exists()
-    assert users.get(username="sales").has_perm("partners.add_customer")
-    assert not users.get(username="sales").has_perm("partners.add_vendor")
-
-
-def test_no_role_users_without_the_role_groups(seeded):
-    assert list(get_user_model().objects.values_list("username", flat=True)) == ["demo"]
-
-
-def test_the_same_seed_gives_the_same_data(db):
-    seed(seed=42)
+def test_the_same_seed_gives_the_same_data(run_seed_demo):
+    run_seed_demo(seed=42)
     first = list(Contact.objects.order_by("no").values_list("no", "name", "email", "city"))
-    for model in (*PARTNER_MODELS.values(), Contact):
+    for model in (*(kind.model for kind in kinds.KINDS.values()), Contact):
         model.objects.all().delete()
     for series in (MarketingSetup.load().contact_nos, PartnerSetup.load().customer_nos,
                    PartnerSetup.load().vendor_nos, PartnerSetup.load().bank_account_nos):
         series.last_no_used = ""
         series.save()
-    seed(seed=42)
+    run_seed_demo(seed=42)
     assert list(Contact.objects.order_by("no").values_list("no", "name", "email", "city")) == first
 
 
@@ -232,16 +185,24 @@ def test_the_same_seed_gives_the_same_data(db):
     ({"contacts": 10, "customers": 30}, "10 contacts are too few"),
     ({"batch_size": 0}, "--batch-size must be at least 1"),
 ])
-def test_bad_sizes_are_refused_with_a_message_and_nothing_written(db, options, message):
+def test_bad_sizes_are_refused_with_a_message_and_nothing_written(run_seed_demo, options, message):
     with pytest.raises(CommandError, match=message):
-        seed(**options)
+        run_seed_demo(**options)
     assert not Contact.objects.exists()
     assert not Customer.objects.exists()
     assert not get_user_model().objects.exists()
 
 
+def test_progress_is_reported_batch_by_batch_until_every_contact_is_written(db):
+    reported = []
+    result = seed_demo(contacts=80, customers=20, vendors=10, bank_accounts=3, seed=7, batch_size=30,
+                       progress=reported.append)
+    assert len(reported) > 1
+    assert sum(reported) == result.created["contacts"] == Contact.objects.count() == 80
+
+
 def test_seeded_rows_start_their_history_as_a_save_would(seeded):
-    for model in (Contact, *PARTNER_MODELS.values()):
+    for model in (Contact, *(kind.model for kind in kinds.KINDS.values())):
         assert model.history.filter(history_type="+").count() == model.objects.count()
         assert set(model.objects.values_list("version", flat=True)) == {1}
     contact = Contact.objects.filter(type=ContactType.COMPANY).first()
@@ -251,15 +212,13 @@ def test_seeded_rows_start_their_history_as_a_save_would(seeded):
     assert any(change.field == "city" and change.new == "Springfield" for change in changes)
 
 
-def test_no_history_skips_the_history_entries(db):
-    seed(no_history=True)
+def test_no_history_skips_the_history_entries(run_seed_demo):
+    run_seed_demo(no_history=True)
     assert not Contact.history.exists()
     assert not Customer.history.exists()
 
 
 def test_company_contacts_are_indexed_for_duplicates(seeded):
-    from contacts.models import DuplicateSearchString
-
     companies = Contact.objects.filter(type=ContactType.COMPANY)
     assert DuplicateSearchString.objects.count() == companies.count()
 
@@ -270,3 +229,80 @@ def test_rows_added_one_by_one_after_seeding_get_fresh_keys_and_numbers(seeded):
     assert customer.no == "C00021"
     assert link.contact.no == "CT000081"
     assert Contact.objects.order_by("-pk").first() == link.contact
+
+
+# ---------------------------------------------------------------------------------------------
+# The per-row path finds nothing to put right: the seeder applies the sync engine's own rules
+# ---------------------------------------------------------------------------------------------
+
+
+def stored_rows():
+    """Every contact, partner and link row as stored, without the columns each save rewrites."""
+    rows = {}
+    for model in (Contact, *(kind.model for kind in kinds.KINDS.values()), ContactBusinessRelation):
+        columns = [f.attname for f in model._meta.concrete_fields if f.attname not in ("version", "updated_at")]
+        rows[model] = list(model.objects.order_by("pk").values_list(*columns))
+    return rows
+
+
+def duplicate_index():
+    return (sorted(DuplicateSearchString.objects.values_list("contact_id", *DUPLICATE_SEARCH_KEYS)),
+            sorted(ContactDuplicate.objects.values_list("contact_id", "duplicate_id", "score", "reasons", "separate")))
+
+
+def test_saving_each_seeded_row_unchanged_changes_nothing(seeded):
+    """A save runs the engine's rules (names, derived values, synchronization): they find nothing to change."""
+    before = stored_rows()
+    for model in (Contact, *(kind.model for kind in kinds.KINDS.values())):
+        for row in model.objects.order_by("pk"):
+            row.save()
+    assert stored_rows() == before
+
+
+def test_recomputing_every_relation_summary_changes_nothing(seeded):
+    before = stored_rows()
+    assert refresh_summaries(Contact.objects.values_list("pk", flat=True)) == 0
+    assert stored_rows() == before
+
+
+def test_find_duplicates_rebuilds_the_same_index_and_pairs(run_seed_demo):
+    run_seed_demo(duplicates=20)
+    index, pairs = before = duplicate_index()
+    assert len(index) == Contact.objects.filter(type=ContactType.COMPANY).count()
+    assert pairs  # near-duplicates were entered
+    call_command("find_duplicates", "--no-progress", stdout=StringIO())
+    assert duplicate_index() == before
+
+
+def test_persons_hold_what_inheriting_from_their_company_gives_them(seeded):
+    setup = MarketingSetup.load()
+    persons = Contact.objects.filter(company__isnull=False).select_related("company")
+    assert persons.exists()
+    for person in persons:
+        assert inherit_from_company(person, person.company, setup) == [], person.no
+
+
+def test_seeding_follows_the_marketing_setup_it_finds(run_seed_demo):
+    """Inheritance switches and the defaults for new contacts apply as they do to contacts typed in one by one."""
+    house = SalespersonPurchaser.objects.create(code="HOUSE", name="House account")
+    setup = MarketingSetup.load()
+    setup.inherit_address_details = setup.inherit_communication_details = False
+    setup.default_salesperson = house
+    setup.save()
+    run_seed_demo()
+    persons = Contact.objects.filter(company__isnull=False)
+    assert persons.exists()
+    assert not persons.exclude(address="").exists()  # the company's address is not inherited
+    assert not persons.exclude(phone_no="").exists()  # nor its phone number
+    assert not Contact.objects.filter(salesperson__isnull=True).exists()  # the default fills blank salespeople
+    assert Contact.objects.filter(type=ContactType.COMPANY, salesperson=house).exists()
+    out = StringIO()
+    call_command("sync_check", stdout=out)
+    assert "No drift" in out.getvalue()
+
+
+def test_a_seeded_contacts_history_starts_as_a_save_before_any_link_records_it(seeded):
+    """A contact saved and then linked is recorded as inserted without a business relation."""
+    first_rows = Contact.history.filter(history_type="+")
+    assert set(first_rows.values_list("contact_business_relation", flat=True)) == {"none"}
+    assert Contact.objects.exclude(contact_business_relation="none").exists()
