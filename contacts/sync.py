@@ -1001,9 +1001,10 @@ def finish(change_set: ChangeSet) -> ChangeSet:
             changed[pk] = {a for a in TRACKED_ATTS if getattr(current[pk], a) != getattr(old, a)}
     linked_contacts = {contact_id for _, _, contact_id in cs.links}
 
-    # 1. mapped fields
-    push_to_partners(sorted({pk for pk, atts in changed.items() if atts & MAPPED_ATTS} | linked_contacts),
-                     reason=cs.reason)
+    # 1. mapped fields (when only links were made, only the kinds linked can differ)
+    mapped_changed = {pk for pk, atts in changed.items() if atts & MAPPED_ATTS}
+    push_to_partners(sorted(mapped_changed | linked_contacts), reason=cs.reason,
+                     kinds_=KINDS if mapped_changed else [k for k in KINDS if any(k == link[0] for link in cs.links)])
     # 2. persons and primary-contact texts
     push_companies_to_persons(
         [(current[pk], cs.contacts[pk], atts) for pk, atts in changed.items()

@@ -113,10 +113,23 @@ def record_written_rows(model, rows, reasons, *, history_type: str = "+", record
 
 def record_events(model, reasons: dict) -> None:
     """A history row for each row ``pk`` of ``reasons`` ({pk: reason}) as stored now: an event that changed
-    none of its fields ("Linked with customer C00010"). One read and one insert per chunk."""
+    none of its fields ("Linked with customer C00010"). One ``INSERT … SELECT`` per chunk, joined with the
+    reasons sent as a VALUES list (no model instance per row)."""
     ids = list(reasons)
-    for start in range(0, len(ids), CHUNK):
-        objs = list(model._default_manager.filter(pk__in=ids[start:start + CHUNK]))
-        for obj in objs:
-            obj._change_reason = reasons[obj.pk]
-        record_objects(model, objs, reason="")
+    if not ids:
+        return
+    history = model.history.model
+    quote = connection.ops.quote_name
+    tracked = list(history.tracked_fields)
+    target = ", ".join(map(quote, [*(history._meta.get_field(f.attname).column for f in tracked),
+                                   "history_date", "history_change_reason", "history_type", "history_user_id"]))
+    selected = ", ".join(f"t.{quote(model._meta.get_field(f.name).column)}" for f in tracked)
+    now, user_id = timezone.now(), _user_id()
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({target}) SELECT {selected}, %s, v.column2, '~', %s "
+                f"FROM {quote(model._meta.db_table)} t JOIN (VALUES {', '.join(['(%s, %s)'] * len(chunk))}) v "
+                f"ON v.column1 = t.{quote(model._meta.pk.column)}",
+                [now, user_id, *(value for pk in chunk for value in (pk, reasons[pk]))])
