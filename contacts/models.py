@@ -240,7 +240,7 @@ class ContactBusinessRelation(models.Model):
                 errors["business_relation"] = (
                     f"{self.business_relation.code} is the business relation code Marketing Setup uses for "
                     f"{kind.plural}: it comes with the link to a {kind.label}. Use Link with existing on the "
-                    f"contact card, or choose the {kind.label} this contact is linked to here.")
+                    f"contact card, or choose the {kind.label} here, with Link to table {kind.title}.")
             elif kind is None and self.link_to_table:
                 link_kind = kinds.get(self.link_to_table)
                 errors["business_relation"] = (
