@@ -8,7 +8,7 @@ from django.urls import reverse
 from contacts import services
 from contacts.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
 from tests import factories
-from tests.contacts.admin_forms import admin_form_data
+from tests.admin_forms import admin_form_data
 
 ROWS = "business_relations"
 

@@ -10,7 +10,7 @@ from contacts.matching import MatchKeys, normalize_vat, score
 from contacts.models import Contact
 from crm import csv_io
 from tests import factories
-from tests.contacts.admin_forms import admin_form_data
+from tests.admin_forms import admin_form_data
 from tests.screens import form_data
 
 pytestmark = pytest.mark.django_db

@@ -3,11 +3,13 @@ must be of the BIC's country and of the bank account's own country."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from crm import csv_io
 from partners.csv_specs import BANK_ACCOUNT_CSV, CUSTOMER_CSV, VENDOR_CSV
 from partners.models import BankAccount, Customer, Vendor
 from tests import factories
+from tests.admin_forms import admin_form_data
 from tests.screens import form_data
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +74,24 @@ def test_the_vendor_card_refuses_a_vat_no_of_another_country(purchasing):
     response = purchasing.post(vendor.get_absolute_url(), data)
     assert response.status_code == 200 and "but the country is France" in response.content.decode()
     assert Vendor.objects.get(pk=vendor.pk).vat_registration_no == ""
+
+
+def test_the_admin_refuses_an_invalid_vat_no_on_a_customer_and_a_foreign_bic_on_a_bank_account(admin_client):
+    customer = factories.CustomerFactory(no="C00001", country_code="NL")
+    url = reverse("admin:partners_customer_change", args=[customer.pk])
+    data = admin_form_data(admin_client, url)
+    data["vat_registration_no"] = "NL004495445B00"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "not a valid VAT registration no. of Netherlands" in response.content.decode()
+    assert Customer.objects.get(pk=customer.pk).vat_registration_no == ""
+    account = factories.BankAccountFactory(no="B0001")
+    url = reverse("admin:partners_bankaccount_change", args=[account.pk])
+    data = admin_form_data(admin_client, url)
+    data["swift_code"] = "BNPAFRPPXXX"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and "is of a bank in France: check both" in response.content.decode()
+    assert BankAccount.objects.get(pk=account.pk).swift_code == "COBADEFFXXX"
 
 
 def test_csv_import_refuses_rows_with_an_invalid_vat_no(numbered_partners):
