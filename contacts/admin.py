@@ -5,6 +5,7 @@ from crm import csv_io
 from crm.admin import CsvImportLinkAdmin, SingletonAdmin
 
 from . import csv_specs  # noqa: F401 - registers the CSV columns
+from . import services
 
 from .models import (
     BusinessRelation,
@@ -48,6 +49,23 @@ class BusinessRelationAdmin(admin.ModelAdmin):
     search_fields = ("code", "description")
 
 
+def save_business_relation(link, changed_data):
+    """Save a business relation row edited in the admin (``ContactBusinessRelation.clean`` has checked it).
+
+    A new primary contact goes through ``services.set_primary_contact``, as on the partner card, so the
+    partner's contact text follows the chosen person.
+    """
+    if "primary_contact" not in changed_data or link.partner is None:
+        link.save()
+        return
+    new_primary = link.primary_contact
+    link.primary_contact_id = (ContactBusinessRelation.objects.filter(pk=link.pk)
+                               .values_list("primary_contact_id", flat=True).first() if link.pk else None)
+    link.save()
+    services.set_primary_contact(link.partner, new_primary)
+    link.refresh_from_db()
+
+
 class ContactBusinessRelationInline(admin.TabularInline):
     model = ContactBusinessRelation
     fk_name = "contact"
@@ -81,6 +99,18 @@ class ContactAdmin(CsvImportLinkAdmin, SimpleHistoryAdmin):
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ContactBusinessRelation:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for link in formset.deleted_objects:
+            link.delete()
+        for row in formset.forms:
+            if row in formset.deleted_forms or not row.has_changed():
+                continue
+            save_business_relation(row.instance, row.changed_data)
+        return None
+
 
 @admin.register(ContactBusinessRelation)
 class ContactBusinessRelationAdmin(admin.ModelAdmin):
@@ -90,6 +120,9 @@ class ContactBusinessRelationAdmin(admin.ModelAdmin):
     list_select_related = ("contact", "business_relation", "customer", "vendor", "bank_account", "primary_contact")
     search_fields = ("contact__no", "contact__name", "customer__no", "vendor__no", "bank_account__no")
     autocomplete_fields = ("contact", "business_relation", "customer", "vendor", "bank_account", "primary_contact")
+
+    def save_model(self, request, obj, form, change):
+        save_business_relation(obj, form.changed_data)
 
 
 @admin.register(InteractionTemplate)

@@ -8,8 +8,8 @@ over hundreds of thousands of rows.
   suffixes (Inc, Ltd, GmbH, AG, S.A., LLC, Corp, Co, plc, …) and a leading "The" ignored;
   similarity by RapidFuzz's token-sort ratio (word order ignored).
 - Phone numbers: E.164 through phonenumberslite, the record's country as default region.
-- E-mail: trimmed, lower case. VAT registration numbers: letters and digits only, upper case,
-  without a leading two-letter country prefix.
+- E-mail: trimmed, lower case. VAT registration numbers: python-stdnum's compact form (letters and
+  digits only, upper case) without the leading country prefix.
 
 Scoring (0–100): 60 % of the name similarity, plus 40 for the same VAT registration no., 30 for the
 same e-mail, 25 for a shared phone number; 40 off when both have a VAT registration no. and they
@@ -24,6 +24,10 @@ from functools import lru_cache
 
 import phonenumbers
 from rapidfuzz import fuzz
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.eu import vat as eu_vat
+
+from crm.validators import vat_prefix_country
 
 DEFAULT_LINK_SCORE = 80
 
@@ -74,7 +78,15 @@ def normalize_email(email: str) -> str:
 
 
 def normalize_vat(vat: str) -> str:
+    """python-stdnum's compact form without the country prefix: "DE 123 456 789", "de123456789" and
+    "123456789" are the same number; so are "EL094014201" and "GR 094 014 201"."""
     value = _VAT_CLEAN.sub("", strip_accents(vat or "").upper())
+    if vat_prefix_country(value):  # an EU number: the country's own compact form ("ATU…", "EL…")
+        try:
+            value = eu_vat.compact(value)
+        except stdnum_exceptions.ValidationError:
+            pass
+        return value[2:]
     if len(value) > 2 and value[:2].isalpha() and value[2:3].isdigit():
         value = value[2:]
     return value

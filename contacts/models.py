@@ -122,6 +122,8 @@ class Contact(VatParty):
             errors["privacy_blocked"] = "A minor stays privacy blocked until parental consent is received."
         if message := self.type_change_error():
             errors["type"] = message
+        if message := self.vat_registration_no_error():
+            errors["vat_registration_no"] = message
         if errors:
             raise ValidationError(errors)
 
@@ -226,6 +228,46 @@ class ContactBusinessRelation(models.Model):
     def partner(self):
         return getattr(self, self.link_to_table) if self.link_to_table else None
 
+    def clean(self):
+        """A Marketing Setup code only with the partner of its kind (linking is done with Link with
+        existing); a primary contact only from the linked company (``primary_contact_error``)."""
+        errors = {}
+        if self.business_relation_id is not None and self.link_to_table in (*LinkToTable.values, ""):
+            setup = MarketingSetup.load()
+            kind = next((kind for kind in kinds.KINDS.values()
+                         if getattr(setup, f"{kind.setup_code_field}_id") == self.business_relation_id), None)
+            if kind is not None and (self.link_to_table != kind.key or self.partner is None):
+                errors["business_relation"] = (
+                    f"{self.business_relation.code} is the business relation code Marketing Setup uses for "
+                    f"{kind.plural}: it comes with the link to a {kind.label}. Use Link with existing on the "
+                    f"contact card, or choose the {kind.label} here, with Link to table {kind.title}.")
+            elif kind is None and self.link_to_table:
+                link_kind = kinds.get(self.link_to_table)
+                errors["business_relation"] = (
+                    f"A contact is linked to a {link_kind.label} only under the business relation code Marketing "
+                    f"Setup uses for {link_kind.plural}; {self.business_relation.code} is not that code.")
+        if self.primary_contact_id is not None and "business_relation" not in errors:
+            if message := self.primary_contact_error(self.primary_contact):
+                errors["primary_contact"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def primary_contact_error(self, contact) -> str | None:
+        """Why ``contact`` cannot be the one to address at this row's partner, or None (reference §6.3):
+        only a customer's or vendor's link has one, and it is the linked contact or one of its persons,
+        not blocked due to privacy."""
+        partner = self.partner
+        if partner is None:
+            return "Only a contact linked to a customer or vendor has a primary contact."
+        kind = kinds.get(self.link_to_table)
+        if not kind.contact_text_person:
+            return f"A {kind.label} has no primary contact: its contact text is kept as text."
+        if contact.pk != self.contact_id and contact.company_id != self.contact_id:
+            return f"Contact {contact.no} {contact.name} is not related to {kind.describe(partner)}."
+        if contact.privacy_blocked:
+            return f"You cannot use contact {contact.no} {contact.name}: it is blocked due to privacy."
+        return None
+
 
 class MarketingSetup(SingletonModel):
     """The switches of synchronization: nothing links until a business relation code is set per partner type."""
@@ -295,6 +337,10 @@ class MarketingSetup(SingletonModel):
                 raise ValidationError({field: "Each partner type needs a business relation code of its own; "
                                               f"this one is already used for {seen[value]}."})
             seen[value] = self._meta.get_field(field).verbose_name.removeprefix("Bus. Rel. Code for ")
+        if self.autosearch_for_duplicates and not self.maintain_dupl_search_strings:
+            raise ValidationError({"autosearch_for_duplicates": (
+                "Autosearch for duplicates needs Maintain Dupl. Search Strings: without the search strings "
+                "nothing is ever found. Turn both on, or autosearch off.")})
 
     def code_for(self, kind: str) -> BusinessRelation | None:
         """The business relation code of a partner kind (``customer``, ``vendor``, ``bank_account``)."""

@@ -214,9 +214,8 @@ def set_primary_contact(partner, contact):
     if contact is None:
         ContactBusinessRelation.objects.filter(pk=link.pk).update(primary_contact=None)
         return link
-    if contact.pk != link.contact_id and contact.company_id != link.contact_id:
-        raise ValidationError(f"{sync.Describe(contact)} is not related to {sync.describe(partner)}.")
-    sync.check_not_privacy_blocked(contact)
+    if message := link.primary_contact_error(contact):
+        raise ValidationError(message)
     ContactBusinessRelation.objects.filter(pk=link.pk).update(primary_contact=contact)
     link.primary_contact = contact
     if contact.type == ContactType.PERSON and contact.pk != link.contact_id:

@@ -12,12 +12,14 @@ from django.urls import reverse
 
 from crm.models import SingletonModel, TimestampedModel, history_records
 from crm.validators import (
+    bank_country_errors,
     validate_bic,
     validate_country_code,
     validate_currency_code,
     validate_iban,
     validate_language_code,
     validate_phone_no,
+    vat_registration_no_error,
 )
 from partners.numbering import next_number_from_setup, split_number
 
@@ -189,6 +191,15 @@ class VatParty(Party):
         super().derive_values()
         self.vat_registration_no = self.vat_registration_no.upper()
 
+    def vat_registration_no_error(self) -> str | None:
+        """Why the VAT registration no. is not one of the record's country (python-stdnum), or None."""
+        return vat_registration_no_error(self.vat_registration_no, self.country_code)
+
+    def clean(self):
+        super().clean()
+        if message := self.vat_registration_no_error():
+            raise ValidationError({"vat_registration_no": message})
+
 
 # ---------------------------------------------------------------------------------------------
 # Partners
@@ -314,6 +325,11 @@ class BankAccount(NumberedPartner, Party):
 
     def get_absolute_url(self):
         return reverse("partners:bank-account-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if errors := bank_country_errors(self.iban, self.swift_code, self.country_code):
+            raise ValidationError(errors)
 
     def save(self, **kwargs):
         # IBAN and BIC are stored in their compact, upper-case form.

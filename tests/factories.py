@@ -128,6 +128,7 @@ class BankAccountFactory(PartyFactory):
     no = factory.Sequence(lambda n: f"B{n:04d}")
     name = factory.LazyFunction(lambda: f"{factory.Faker._get_faker().company()} Bank")
     bank_account_no = factory.Sequence(lambda n: f"{n:010d}")
+    country_code = "DE"  # the country of its IBAN and SWIFT code (BankAccount.clean checks they agree)
     iban = "DE89370400440532013000"
     swift_code = "COBADEFFXXX"
 

@@ -35,6 +35,7 @@ from django.contrib.auth import get_user_model
 
 from contacts import services
 from contacts.models import BusinessRelation, Contact, ContactBusinessRelation, MarketingSetup
+from crm.validators import example_vat_no
 from documents import services as document_services
 from documents.models import DocumentSetup
 from partners.models import (
@@ -140,8 +141,8 @@ class _Maker:
         return f"{COUNTRIES[country][0]} {self.rng.randint(100000, 999999)}"
 
     def vat(self, country) -> str:
-        prefix = COUNTRIES[country][4] or "DE"
-        return f"{prefix}{self.rng.randint(100000000, 999999999)}"
+        """A checksum-valid VAT registration no. of the country; US companies get a tax id (EIN) as typed."""
+        return example_vat_no(country, self.rng) or f"{self.rng.randint(10, 99)}-{self.rng.randint(1000000, 9999999)}"
 
     def address(self, country) -> dict:
         return {"address": f"{self.rng.randint(1, 250)} {self.rng.choice(STREETS)}",
@@ -280,7 +281,8 @@ def _partner_values(maker: _Maker, kind, name, *, territories, salespeople, coun
     else:
         iban, bic = rng.choice(IBANS)
         values.update(our_contact=rng.choice([None, *salespeople]), bank_account_no=f"{rng.randint(10**9, 10**10)}",
-                      iban=iban, swift_code=bic, bank_acc_posting_group="OPERATING")
+                      iban=iban, swift_code=bic, bank_acc_posting_group="OPERATING",
+                      country_code=iban[:2])  # an account's IBAN is of its own country (BankAccount.clean)
     if kind in ("customer", "vendor"):
         values["contact"] = rng.choice(("", "", f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
                                         f"  {rng.choice(FIRST_NAMES)} {rng.choice(MIDDLE_NAMES) or 'Lee'} "

@@ -177,7 +177,7 @@ def test_bank_account_card_validates_iban_and_swift(finance, db, field, value, m
 def test_bank_account_iban_is_stored_compact(finance, db):
     account = factories.BankAccountFactory(no="B0001", name="First Bank")
     data = form_data(finance.get(account.get_absolute_url()).context["form"])
-    data["iban"] = "gb33 bukb 2020 1555 5555 55"
+    data.update(iban="gb33 bukb 2020 1555 5555 55", swift_code="BUKBGB22", country_code="GB")  # one country
     assert finance.post(account.get_absolute_url(), data).status_code == 302
     assert BankAccount.objects.get(pk=account.pk).iban == "GB33BUKB20201555555555"
 
