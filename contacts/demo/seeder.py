@@ -48,6 +48,7 @@ from contacts.models import (
 )
 from crm import history
 from crm.bulk_insert import insert_objects, insert_rows, new_instance
+from crm.validators import example_vat_no
 from partners.kinds import KINDS
 from partners.models import (
     ContactType,
@@ -532,7 +533,9 @@ class Seeder:
         contact = Contact(
             type=ContactType.COMPANY,
             name=_cut(name, 100),
-            vat_registration_no=f"{spec.vat_prefix}{rng.randrange(10**8, 10**9)}" if spec.vat_prefix else "",
+            # A checksum-valid VAT no. of the country (the cards refuse others), from one draw of rng as before.
+            vat_registration_no=(example_vat_no(country, random.Random(rng.randrange(10**8, 10**9)))
+                                 if spec.vat_prefix else ""),
             salesperson=rng.choice(self.salespeople) if rng.random() < 0.85 else None,
             **fields,
         )
