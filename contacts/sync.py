@@ -973,7 +973,7 @@ class ChangeSet:
 
     reason: str  # the change-history reason of what finish() writes, e.g. "Synchronized from customer C00010"
     contacts: dict = field(default_factory=dict)  # contact pk → its row as it was before the operation
-    created: list = field(default_factory=list)  # contacts the operation inserted (saved, with primary keys)
+    created: list = field(default_factory=list)  # contacts the operation inserted, with their summaries set
     links: list = field(default_factory=list)  # (kind, partner pk, contact pk) for every link made
     relations: set = field(default_factory=set)  # contacts whose business relation rows changed
     setup: MarketingSetup | None = None
@@ -1010,8 +1010,9 @@ def finish(change_set: ChangeSet) -> ChangeSet:
         [(current[pk], cs.contacts[pk], atts) for pk, atts in changed.items()
          if current[pk].is_company and cs.contacts[pk].type == ContactType.COMPANY], setup=setup)
     rename_primary_contacts([pk for pk, atts in changed.items() if current[pk].is_person and "name" in atts])
-    # 3. relation summaries
-    refresh_summaries(cs.relations | linked_contacts
+    # 3. relation summaries (a contact the engine created was written with the summary of its rows)
+    created_ids = {contact.pk for contact in cs.created}
+    refresh_summaries(cs.relations | (linked_contacts - created_ids)
                       | {pk for pk, atts in changed.items() if atts & {"company_id", "type"}}, setup=setup)
     # 4. duplicate index
     reindex = [current[pk] for pk, atts in changed.items() if atts & duplicate_index.KEY_ATTS]

@@ -26,7 +26,9 @@ CONTACT_FIELDS = {SalesHeader: ("sell_to_contact", "bill_to_contact"),
 
 
 def on_change_set_applied(sender, change_set: ChangeSet, **kwargs):
-    customers = {contact_id: partner_id for kind, partner_id, contact_id in change_set.links if kind == "customer"}
+    new = {contact.pk for contact in change_set.created}  # a contact created in this change set has no quotes yet
+    customers = {contact_id: partner_id for kind, partner_id, contact_id in change_set.links
+                 if kind == "customer" and contact_id not in new}
     if customers:
         repoint_prospect_quotes_to(customers)
 

@@ -406,8 +406,7 @@ class Seeder:
         possible duplicates), the signal other apps answer — what saving each record would have done."""
         sync.finish(sync.ChangeSet(
             reason="Demo data (seed_demo)", setup=self.marketing, created=contacts,
-            links=[(kind, partner.pk, contact.pk) for contact, _code, kind, partner, _primary in links if kind],
-            relations={contact.pk for contact, *_ in links}))
+            links=[(kind, partner.pk, contact.pk) for contact, _code, kind, partner, _primary in links if kind]))
 
     def summary(self, rows, company_rows=()):
         """The engine's ``contact_business_relation`` of a contact with these relation rows (and, for a
