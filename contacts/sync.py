@@ -52,7 +52,7 @@ from django.utils import timezone
 from contacts.duplicates import index as duplicate_index
 from contacts.models import BusinessRelationSummary, Contact, ContactBusinessRelation, MarketingSetup
 from crm import history
-from crm.bulk_insert import insert_objects, insert_values, new_instance
+from crm.bulk_insert import among, among_sql, insert_objects, insert_values, new_instance
 from partners import kinds
 from partners.models import ContactType
 from partners.numbering import next_numbers
@@ -343,7 +343,7 @@ def push_to_partners(contact_ids, *, reason: str, kinds_=KINDS) -> dict[str, lis
         drifting |= Q(link_to_table=kind) & drift_condition(kind)
     found = {kind: [] for kind in wanted}
     for chunk in _chunks(contact_ids):
-        rows = (ContactBusinessRelation.objects.filter(contact_id__in=chunk).filter(drifting)
+        rows = (ContactBusinessRelation.objects.filter(among("contact_id", chunk)).filter(drifting)
                 .values_list("link_to_table", *(f"{kind}_id" for kind in wanted)))
         for kind, *partner_ids in rows:
             found[kind].append(partner_ids[wanted.index(kind)])
@@ -361,15 +361,15 @@ def _copy_contacts_onto_partners(kind: str, partner_ids, reason: str) -> None:
         for cf, pf in contact_to_partner_map(kind).items())
     link_column = quote(ContactBusinessRelation._meta.get_field(kind).column)
     for chunk in _chunks(partner_ids):
+        condition, params = among_sql(f"{table}.{quote('id')}", chunk)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET {assignments}, {quote('version')} = {table}.{quote('version')} + 1, "
                 f"{quote('updated_at')} = %s "
                 f"FROM {quote(ContactBusinessRelation._meta.db_table)} r "
                 f"JOIN {quote(Contact._meta.db_table)} c ON c.{quote('id')} = r.{quote('contact_id')} "
-                f"WHERE r.{link_column} = {table}.{quote('id')} "
-                f"AND {table}.{quote('id')} IN ({', '.join(['%s'] * len(chunk))})",
-                [timezone.now(), *chunk])
+                f"WHERE r.{link_column} = {table}.{quote('id')} AND {condition}",
+                [timezone.now(), *params])
         history.record_current_rows(model, chunk, reason=reason)
 
 

@@ -26,7 +26,7 @@ from django.db import connection
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from crm.bulk_insert import insert_values
+from crm.bulk_insert import among_sql, insert_values
 
 CHUNK = 900  # ids per statement (well under SQLite's variable limit)
 
@@ -81,11 +81,11 @@ def record_current_rows(model, ids, *, reason: str, history_type: str = "~") -> 
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
+            condition, params = among_sql(f"t.{quote(model._meta.pk.column)}", chunk)
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({target}) SELECT {selected}, %s, %s, %s, %s "
-                f"FROM {quote(model._meta.db_table)} t WHERE t.{quote(model._meta.pk.column)} "
-                f"IN ({', '.join(['%s'] * len(chunk))})",
-                [now, reason, history_type, user_id, *chunk])
+                f"FROM {quote(model._meta.db_table)} t WHERE {condition}",
+                [now, reason, history_type, user_id, *params])
 
 
 def record_written_rows(model, rows, reasons, *, history_type: str = "+", recorded=None) -> None:
@@ -128,8 +128,13 @@ def record_events(model, reasons: dict) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
+            if connection.vendor == "postgresql":  # two array parameters, not two placeholders per row
+                rows, params = "unnest(%s::bigint[], %s::text[]) AS v(column1, column2)", [
+                    chunk, [reasons[pk] for pk in chunk]]
+            else:
+                rows = f"(VALUES {', '.join(['(%s, %s)'] * len(chunk))}) v"
+                params = [value for pk in chunk for value in (pk, reasons[pk])]
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({target}) SELECT {selected}, %s, v.column2, '~', %s "
-                f"FROM {quote(model._meta.db_table)} t JOIN (VALUES {', '.join(['(%s, %s)'] * len(chunk))}) v "
-                f"ON v.column1 = t.{quote(model._meta.pk.column)}",
-                [now, user_id, *(value for pk in chunk for value in (pk, reasons[pk]))])
+                f"FROM {quote(model._meta.db_table)} t JOIN {rows} ON v.column1 = t.{quote(model._meta.pk.column)}",
+                [now, user_id, *params])
