@@ -269,6 +269,8 @@ def create_contacts_for_partners(kind: str, partners, setup, *, dry_run=False, s
     partners = [p for p in partners if not p.email or _valid_email(p.email)]
     if not partners:
         return result
+    if not dry_run:
+        _derive_partner_values(spec.model, partners)
     code = setup.code_for(kind)
     # Every new contact (company, or a person of it) sees exactly one row: the link under the setup code.
     summary = business_relation_summary([(code.pk, kind)], setup_codes(setup))
@@ -322,6 +324,21 @@ def create_contacts_for_partners(kind: str, partners, setup, *, dry_run=False, s
                                        for p, c in zip(partners, companies, strict=True)})
     result.duplicates = change_set.duplicates
     return result
+
+
+def _derive_partner_values(model, partners) -> None:
+    """Partners written without ``save()`` (an import, ``bulk_create``) may lack what a save derives (search
+    name, VAT no. in capitals): they take it now, so that each and the contact built from it agree."""
+    atts = [attname(model, f) for f in partner_to_contact_map(kinds.of(model).key)]
+    changed, fields = [], set()
+    for partner in partners:
+        before = [getattr(partner, a) for a in atts]
+        partner.derive_values()
+        differing = {a for a, value in zip(atts, before, strict=True) if getattr(partner, a) != value}
+        if differing:
+            changed.append(partner)
+            fields |= differing
+    write_many(model, changed, fields, "Values a save derives")
 
 
 # =============================================================================================
@@ -973,7 +990,7 @@ class ChangeSet:
 
     reason: str  # the change-history reason of what finish() writes, e.g. "Synchronized from customer C00010"
     contacts: dict = field(default_factory=dict)  # contact pk → its row as it was before the operation
-    created: list = field(default_factory=list)  # contacts the operation inserted, with their summaries set
+    created: list = field(default_factory=list)  # contacts the operation inserted (summaries set, partners agreeing)
     links: list = field(default_factory=list)  # (kind, partner pk, contact pk) for every link made
     relations: set = field(default_factory=set)  # contacts whose business relation rows changed
     setup: MarketingSetup | None = None
@@ -1001,9 +1018,11 @@ def finish(change_set: ChangeSet) -> ChangeSet:
             changed[pk] = {a for a in TRACKED_ATTS if getattr(current[pk], a) != getattr(old, a)}
     linked_contacts = {contact_id for _, _, contact_id in cs.links}
 
-    # 1. mapped fields (when only links were made, only the kinds linked can differ)
+    # 1. mapped fields (a contact the change set created and its partner were built one from the other, so
+    #    they agree already; when only links were made, only the kinds linked can differ)
+    created_ids = {contact.pk for contact in cs.created}
     mapped_changed = {pk for pk, atts in changed.items() if atts & MAPPED_ATTS}
-    push_to_partners(sorted(mapped_changed | linked_contacts), reason=cs.reason,
+    push_to_partners(sorted(mapped_changed | (linked_contacts - created_ids)), reason=cs.reason,
                      kinds_=KINDS if mapped_changed else [k for k in KINDS if any(k == link[0] for link in cs.links)])
     # 2. persons and primary-contact texts
     push_companies_to_persons(
@@ -1011,7 +1030,6 @@ def finish(change_set: ChangeSet) -> ChangeSet:
          if current[pk].is_company and cs.contacts[pk].type == ContactType.COMPANY], setup=setup)
     rename_primary_contacts([pk for pk, atts in changed.items() if current[pk].is_person and "name" in atts])
     # 3. relation summaries (a contact the engine created was written with the summary of its rows)
-    created_ids = {contact.pk for contact in cs.created}
     refresh_summaries(cs.relations | (linked_contacts - created_ids)
                       | {pk for pk, atts in changed.items() if atts & {"company_id", "type"}}, setup=setup)
     # 4. duplicate index
