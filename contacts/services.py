@@ -188,8 +188,7 @@ def create_contact_from_partner(partner):
     kind = sync.kind_of(partner)
     setup = MarketingSetup.load()
     sync.require_code(setup, kind)
-    if setup.contact_nos_id is None:
-        raise ValidationError("Contact Nos. is not set in Marketing Setup: new contacts need a number series.")
+    sync.require_contact_nos(setup)
     partner = type(partner)._default_manager.select_for_update().get(pk=partner.pk)
     sync.check_partner_unlinked(partner)
     created = sync.create_contacts_for_partners(kind, [partner], setup, strict=True)

@@ -583,6 +583,12 @@ def require_code(setup, kind: str):
     return code
 
 
+def require_contact_nos(setup) -> None:
+    """New contacts need Contact Nos. in Marketing Setup: a ValidationError saying so when it is blank."""
+    if setup.contact_nos_id is None:
+        raise ValidationError("Contact Nos. is not set in Marketing Setup: new contacts need a number series.")
+
+
 def target_contact(contact, kind: str):
     """The contact a partner of ``kind`` belongs to: a person's company; a stand-alone person for customers."""
     if contact.type == ContactType.PERSON:

@@ -66,17 +66,25 @@ def record_objects(model, objs, *, reason: str, history_type: str = "~", date=No
                                       default_date=date or timezone.now(), default_user=current_user())
 
 
-def record_current_rows(model, ids, *, reason: str, history_type: str = "~") -> None:
-    """History rows for the rows ``ids`` of ``model`` as stored now (after a set-based UPDATE)."""
-    ids = list(ids)
-    if not ids:
-        return
+def _copy_columns(model):
+    """The history table, its columns, and the tracked columns of ``model``'s table (aliased ``t``) in the
+    same order, for an ``INSERT INTO history (target) SELECT selected, date, reason, type, user FROM t``."""
     history = model.history.model
     quote = connection.ops.quote_name
     tracked = list(history.tracked_fields)
     target = ", ".join(map(quote, [*(history._meta.get_field(f.attname).column for f in tracked),
                                    "history_date", "history_change_reason", "history_type", "history_user_id"]))
     selected = ", ".join(f"t.{quote(model._meta.get_field(f.name).column)}" for f in tracked)
+    return history, target, selected
+
+
+def record_current_rows(model, ids, *, reason: str, history_type: str = "~") -> None:
+    """History rows for the rows ``ids`` of ``model`` as stored now (after a set-based UPDATE)."""
+    ids = list(ids)
+    if not ids:
+        return
+    history, target, selected = _copy_columns(model)
+    quote = connection.ops.quote_name
     now, user_id = timezone.now(), _user_id()
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
@@ -118,12 +126,8 @@ def record_events(model, reasons: dict) -> None:
     ids = list(reasons)
     if not ids:
         return
-    history = model.history.model
+    history, target, selected = _copy_columns(model)
     quote = connection.ops.quote_name
-    tracked = list(history.tracked_fields)
-    target = ", ".join(map(quote, [*(history._meta.get_field(f.attname).column for f in tracked),
-                                   "history_date", "history_change_reason", "history_type", "history_user_id"]))
-    selected = ", ".join(f"t.{quote(model._meta.get_field(f.name).column)}" for f in tracked)
     now, user_id = timezone.now(), _user_id()
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):

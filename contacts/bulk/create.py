@@ -8,7 +8,6 @@ an interrupted run loses nothing and a re-run picks up where it stopped.
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
@@ -19,15 +18,10 @@ from partners import kinds
 
 
 def require_setup(kind: str) -> MarketingSetup:
-    """Marketing Setup, refusing with a clear message when ``kind`` cannot be synchronized."""
+    """Marketing Setup, refusing with a clear message when contacts cannot be made for ``kind``."""
     setup = MarketingSetup.load()
-    if setup.code_for(kind) is None:
-        spec = kinds.get(kind)
-        label = MarketingSetup._meta.get_field(spec.setup_code_field).verbose_name
-        raise ValidationError(f"{label} is not set in Marketing Setup: contacts cannot be created from "
-                              f"{spec.plural} until it names a business relation code.")
-    if setup.contact_nos is None:
-        raise ValidationError("Contact Nos. is not set in Marketing Setup: new contacts need a number series.")
+    sync.require_code(setup, kind)
+    sync.require_contact_nos(setup)
     return setup
 
 

@@ -72,11 +72,7 @@ def linkable_contact_keys(kind: str):
 def link_contacts(kind: str, *, min_score: int = DEFAULT_LINK_SCORE, master: str = "contact", dry_run=False,
                   report_min_score: int = REPORT_MIN_SCORE) -> LinkResult:
     setup = MarketingSetup.load()
-    if setup.code_for(kind) is None:
-        spec = kinds.get(kind)
-        label = MarketingSetup._meta.get_field(spec.setup_code_field).verbose_name
-        raise ValidationError(f"{label} is not set in Marketing Setup: nothing can be linked to "
-                              f"{spec.plural} until it names a business relation code.")
+    sync.require_code(setup, kind)
     if master not in ("contact", "partner"):
         raise ValidationError("The master must be 'contact' or 'partner'.")
     partner_keys, partner_info = unlinked_partner_keys(kind)
