@@ -44,7 +44,8 @@ def test_without_javascript_a_company_name_is_answered_with_suggestions(page_wit
     page.goto(person.get_absolute_url())
     page.get_by_label("Company no.").fill("fabrikam")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("No company contact fabrikam exists.", exact=True))  # beside the field (the summary at the top repeats it).to_be_visible()
+    # Beside the field (the summary of errors at the top of the form repeats it with the field's name).
+    expect(page.get_by_text("No company contact fabrikam exists.", exact=True)).to_be_visible()
     expect(page.locator('#id_company-options option[value="CT000010"]')).to_have_count(1)
     assert Contact.objects.get(pk=person.pk).company_id is None
 
