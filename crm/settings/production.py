@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, mailers
+from .base import LOGGING, MIDDLEWARE, env, mailers
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -24,3 +24,18 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# The load balancer's health check speaks plain HTTP to the application server.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# Static files: collected (``collectstatic``) under hashed names and served straight from the application
+# server by whitenoise, compressed and cached for a year (right after SecurityMiddleware, as it asks).
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")
