@@ -160,14 +160,18 @@ class ImportPreview:
 
 
 def read_text(uploaded) -> str:
-    """The text of an uploaded file (UTF-8, with or without BOM); ValidationError when it is not text."""
+    """The text of an uploaded file (UTF-8, with or without BOM); ValidationError when it is not text or contains a
+    NUL character."""
     raw = uploaded.read() if hasattr(uploaded, "read") else uploaded
-    if isinstance(raw, str):
-        return raw
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.") from exc
+    if not isinstance(raw, str):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.") from exc
+    if "\x00" in raw:  # PostgreSQL cannot store it; checked before any row is read, for every database alike
+        raise ValidationError("The file contains a character that cannot be stored (NUL). Save it again from your "
+                              "spreadsheet as “CSV UTF-8”, or remove the invisible character, and import it again.")
+    return raw
 
 
 class RowForm(forms.ModelForm):
