@@ -19,10 +19,12 @@ def _refused(response):
     assert NUL_PAGE in response.content.decode()
 
 
-@pytest.mark.parametrize("path", ["/contacts/", "/customers/", "/vendors/", "/bank-accounts/", "/sales/",
-                                  "/purchase/"])
-def test_a_nul_in_a_lists_search_is_refused_with_a_plain_400(sales, purchasing, finance, path):
-    client = {"/vendors/": purchasing, "/bank-accounts/": finance, "/purchase/": purchasing}.get(path, sales)
+@pytest.mark.parametrize("path", ["/contacts/", "/customers/", "/vendors/", "/bank-accounts/",
+                                  "/documents/sales/", "/documents/purchase/"])
+def test_a_nul_in_a_lists_search_is_refused_with_a_plain_400(request, path):
+    role = {"/vendors/": "purchasing", "/bank-accounts/": "finance", "/documents/purchase/": "purchasing"}
+    client = request.getfixturevalue(role.get(path, "sales"))
+    assert client.get(path, {"q": "abc"}).status_code == 200
     _refused(client.get(path, {"q": "ab\x00c"}))
 
 
