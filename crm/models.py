@@ -1,5 +1,4 @@
-"""Abstract building blocks shared by the apps, and the project's one table of its own: the failed logins the
-login throttle counts (crm.login_throttle)."""
+"""Abstract building blocks shared by the apps (no tables of their own)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -46,17 +45,3 @@ class SingletonModel(models.Model):
         if self.pk != 1:
             raise ValidationError(f"{self._meta.verbose_name} has exactly one row; edit it instead of adding one.")
         super().save(**kwargs)
-
-
-class LoginFailure(models.Model):
-    """One failed login: the user name typed (folded to lower case) and the address it came from."""
-
-    username = models.CharField(max_length=150)
-    ip_address = models.CharField(max_length=45)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["username", "ip_address", "at"], name="crm_loginfailure_who_at")]
-
-    def __str__(self):
-        return f"{self.username} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from crm import csv_views, views
-from crm.login_throttle import ThrottledAdminLoginForm, ThrottledLoginForm
+from crm.login_throttle.throttle import ThrottledAdminLoginForm, ThrottledLoginForm
 
 admin.site.login_form = ThrottledAdminLoginForm  # failed logins are counted and throttled there too
 
@@ -25,7 +25,7 @@ csv_urls = ([
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
-                                                                  authentication_form=ThrottledLoginForm), name="login"),
+                                                         authentication_form=ThrottledLoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("contacts/csv/", include(csv_urls)),
     path("", include("contacts.urls")),

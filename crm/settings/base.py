@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "crm",
+    "crm.login_throttle",
     "partners",
     "contacts",
     "documents",

@@ -1,13 +1,13 @@
-"""Login throttle (crm.login_throttle): 5 failed logins for a user name from one address within 15 minutes pause
-that user name's logins from that address for 15 minutes, with a plain message, even with the right password."""
+"""Login throttle (crm.login_throttle): 5 failed logins for a user name from one address within 15 minutes pause that
+user name's logins from that address for 15 minutes, with a plain message, even with the right password."""
 
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 
-from crm.login_throttle import WINDOW
-from crm.models import LoginFailure
+from crm.login_throttle.models import LoginFailure
+from crm.login_throttle.throttle import WINDOW
 from tests import factories
 
 pytestmark = pytest.mark.django_db

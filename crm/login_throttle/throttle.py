@@ -2,8 +2,8 @@
 forms (the site's and the admin's) refuse that user name from that address for ``WINDOW`` after the last failure,
 with a plain message, whatever the password — so guessing passwords takes days, not minutes.
 
-The failures are rows of ``crm.models.LoginFailure``, so every server process (gunicorn worker) counts the same
-ones; a successful login clears its own; rows older than a day go as new ones are written.
+The failures are rows of ``LoginFailure`` (crm.login_throttle.models), so every server process (gunicorn worker)
+counts the same ones; a successful login clears its own; rows older than a day go as new ones are written.
 """
 
 from datetime import timedelta
@@ -13,7 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from crm.models import LoginFailure
+from crm.login_throttle.models import LoginFailure
 
 LIMIT = 5
 WINDOW = timedelta(minutes=15)
