@@ -15,6 +15,8 @@ related row's code (``territory`` → ``T01``). Import rules:
 - nothing is written while any row has an error, unless the bad rows are explicitly excluded; the
   import is one transaction: if saving any row fails (a rule of the sync engine, a number taken or a
   code deleted meanwhile), nothing stays, and the message names the line and column;
+- a cell the export wrote behind a single quote (a text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+  return, which a spreadsheet would run as a formula) is read without that quote, so a round trip keeps the value;
 - rows are saved with ``save()``, so everything that follows a normal save (synchronization to the
   linked contact or partners, change history) happens for imported rows too.
 """
@@ -78,6 +80,27 @@ def _cell(value):
     return str(value)
 
 
+# A cell starting with one of these is a live formula in a spreadsheet (OWASP "CSV injection"): the export
+# writes it after a single quote, which spreadsheets show as text and hide; the import takes that quote off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_quote(text: str) -> bool:
+    # Text that already starts with quotes before a formula character gets one more, so the round trip is exact.
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def to_export_cell(value) -> str:
+    """A value as the export writes it: a formula-looking text behind a single quote."""
+    text = _cell(value)
+    return "'" + text if _needs_quote(text) else text
+
+
+def from_export_cell(text: str) -> str:
+    """An imported cell: the single quote the export put before a formula-looking text taken off again."""
+    return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -92,7 +115,7 @@ def export_rows(spec: CsvSpec, queryset=None):
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(spec.columns)  # BOM: spreadsheets then read UTF-8
     for row in queryset.values_list(*_value_paths(spec)).iterator(chunk_size=2000):
-        yield writer.writerow([_cell(v) for v in row])
+        yield writer.writerow([to_export_cell(v) for v in row])
 
 
 def export_text(spec: CsvSpec, queryset=None) -> str:
@@ -160,14 +183,18 @@ class ImportPreview:
 
 
 def read_text(uploaded) -> str:
-    """The text of an uploaded file (UTF-8, with or without BOM); ValidationError when it is not text."""
+    """The text of an uploaded file (UTF-8, with or without BOM); ValidationError when it is not text or contains a
+    NUL character."""
     raw = uploaded.read() if hasattr(uploaded, "read") else uploaded
-    if isinstance(raw, str):
-        return raw
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.") from exc
+    if not isinstance(raw, str):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.") from exc
+    if "\x00" in raw:  # PostgreSQL cannot store it; checked before any row is read, for every database alike
+        raise ValidationError("The file contains a character that cannot be stored (NUL). Save it again from your "
+                              "spreadsheet as “CSV UTF-8”, or remove the invisible character, and import it again.")
+    return raw
 
 
 class RowForm(forms.ModelForm):
@@ -340,7 +367,7 @@ def preview(spec: CsvSpec, text: str) -> ImportPreview:
             if len(raw_rows) >= MAX_ROWS:
                 result.file_errors.append(f"Too many rows: at most {MAX_ROWS} per import.")
                 return result
-            raw_rows.append((line, cells))
+            raw_rows.append((line, [from_export_cell(c.strip()) for c in cells]))
     except csv.Error as exc:
         result.file_errors.append(f"The file is not readable as CSV: {exc}.")
         return result

@@ -11,6 +11,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from crm import csv_views, views
+from crm.login_throttle.throttle import ThrottledAdminLoginForm, ThrottledLoginForm
+
+admin.site.login_form = ThrottledAdminLoginForm  # failed logins are counted and throttled there too
 
 # The generic CSV screens (``csv:export`` / ``csv:import`` with a spec's name); their paths are the ones the
 # contact list introduced them with, kept so that bookmarks and links still work.
@@ -22,7 +25,8 @@ csv_urls = ([
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
+                                                         authentication_form=ThrottledLoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("contacts/csv/", include(csv_urls)),
     path("", include("contacts.urls")),

@@ -335,3 +335,31 @@ def test_a_short_row_is_read_as_blank_cells_and_previewed_as_such():
     factories.CustomerFactory(no="C1", name="Alpha", city="Oslo")
     row = csv_io.preview(CUSTOMER_CSV, "no,name,city\nC1,Alpha\n").rows[0]
     assert (row.errors, [(c.column, c.old, c.new) for c in row.changes]) == ([], [("city", "Oslo", "")])
+
+
+@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil\",\"x\")", "+47 22 33 44 55", "-1+2", "@SUM(A1)",
+                                   "'=already quoted", "''=twice"])
+def test_export_writes_formula_looking_cells_behind_a_single_quote_and_the_import_reads_them_back(value):
+    factories.CustomerFactory(no="C1", name=value, city="Oslo")
+    text = csv_io.export_text(CUSTOMER_CSV)
+    row = dict(zip(CUSTOMER_CSV.columns, next(csv.reader(io.StringIO(text.splitlines()[1]))), strict=True))
+    assert row["name"] == "'" + value and row["city"] == "Oslo"
+    Customer.objects.update(name="changed")
+    preview, saved = csv_io.run_import(CUSTOMER_CSV, text)
+    assert saved == 1 and not preview.bad_rows
+    assert Customer.objects.get().name == value
+
+
+@pytest.mark.parametrize("value", ["\tTab Ltd.", "\rReturn Ltd."])
+def test_export_quotes_cells_starting_with_a_tab_or_a_carriage_return(value):
+    factories.CustomerFactory(no="C1", name=value)
+    row = next(csv.reader(io.StringIO(csv_io.export_text(CUSTOMER_CSV).lstrip("\ufeff").split("\r\n", 1)[1])))
+    assert row[CUSTOMER_CSV.columns.index("name")] == "'" + value
+
+
+def test_a_leading_quote_before_plain_text_is_kept_on_export_and_import():
+    factories.CustomerFactory(no="C1", name="'Tis Bakery")
+    text = csv_io.export_text(CUSTOMER_CSV)
+    assert "C1,'Tis Bakery," in text
+    csv_io.run_import(CUSTOMER_CSV, text)
+    assert Customer.objects.get().name == "'Tis Bakery"
