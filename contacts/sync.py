@@ -482,6 +482,20 @@ def lock_contacts(contact_ids) -> list[Contact]:
     return list(Contact.objects.select_for_update().filter(pk__in=list(contact_ids)).order_by("type", "pk"))
 
 
+def lock_contacts_before(record) -> None:
+    """Lock the contacts every synchronizing save locks before ``record``'s own row: a partner's linked
+    contact; a person's company (as stored, and the one the edit sets). Registered with
+    ``crm.concurrency.register_lock_order``, so an edit screen's save takes the engine's lock order."""
+    if isinstance(record, Contact):
+        ids = set(Contact.objects.filter(pk=record.pk).values_list("company_id", flat=True)) | {record.company_id}
+    else:
+        ids = set(ContactBusinessRelation.objects.filter(**{f"{kind_of(record)}_id": record.pk})
+                  .values_list("contact_id", flat=True))
+    ids.discard(None)
+    if ids:
+        lock_contacts(ids)
+
+
 # =============================================================================================
 # 6. Invariant: linked records agree on every mapped field
 # =============================================================================================

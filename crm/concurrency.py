@@ -38,6 +38,7 @@ All comparisons normalize through the form field (``to_python``): "12.5" equals 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -66,14 +67,40 @@ class StaleEdit(Exception):
                               "saved.")
 
 
+# model → the functions that lock, for an instance of it, the rows every write path locks before its own row
+_LOCK_FIRST: dict[type, list[Callable[[object], None]]] = {}
+
+
+def register_lock_order(model, lock: Callable[[object], None]) -> None:
+    """Declare what must be locked before a row of ``model``: ``lock(instance)`` locks those rows.
+
+    Apps whose saves lock other rows first (the sync engine locks a partner's linked contact before the
+    partner) register here, so that ``save_if_unchanged`` takes the locks in the same order as every other
+    path instead of locking the edited row first — two orders would deadlock on PostgreSQL. crm imports no
+    app; the apps register in their ``AppConfig.ready``.
+    """
+    locks = _LOCK_FIRST.setdefault(model, [])
+    if lock not in locks:
+        locks.append(lock)
+
+
+def lock_first(instance) -> None:
+    """Lock the rows registered (``register_lock_order``) to be locked before ``instance``'s own row."""
+    for model in type(instance).__mro__:
+        for lock in _LOCK_FIRST.get(model, ()):
+            lock(instance)
+
+
 def save_if_unchanged(form, expected_version):
     """Save a bound, valid ModelForm if the row still has ``expected_version``; raise StaleEdit otherwise.
 
     The row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialize
-    writers) so two saves cannot both pass the comparison.
+    writers) so two saves cannot both pass the comparison — after the rows that every path locks before it
+    (``register_lock_order``), so that it never waits for them while holding its own.
     """
     model = type(form.instance)
     with transaction.atomic():
+        lock_first(form.instance)
         current = model.objects.select_for_update().filter(pk=form.instance.pk).first()
         if current is None or current.version != expected_version:
             raise StaleEdit(current)
