@@ -26,7 +26,7 @@ from django.db import connection
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from crm.bulk_insert import among_sql, insert_values
+from crm.bulk_insert import insert_values
 
 CHUNK = 900  # ids per statement (well under SQLite's variable limit)
 
@@ -78,22 +78,9 @@ def _copy_columns(model):
     return history, target, selected
 
 
-def record_current_rows(model, ids, *, reason: str, history_type: str = "~") -> None:
-    """History rows for the rows ``ids`` of ``model`` as stored now (after a set-based UPDATE)."""
-    ids = list(ids)
-    if not ids:
-        return
-    history, target, selected = _copy_columns(model)
-    quote = connection.ops.quote_name
-    now, user_id = timezone.now(), _user_id()
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start:start + CHUNK]
-            condition, params = among_sql(f"t.{quote(model._meta.pk.column)}", chunk)
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({target}) SELECT {selected}, %s, %s, %s, %s "
-                f"FROM {quote(model._meta.db_table)} t WHERE {condition}",
-                [now, reason, history_type, user_id, *params])
+def record_current_rows(model, ids, *, reason: str) -> None:
+    """History rows (``~``) for the rows ``ids`` of ``model`` as stored now, after a set-based UPDATE."""
+    record_events(model, dict.fromkeys(ids, reason))
 
 
 def record_written_rows(model, rows, reasons, *, history_type: str = "+", recorded=None) -> None:
@@ -120,9 +107,9 @@ def record_written_rows(model, rows, reasons, *, history_type: str = "+", record
 
 
 def record_events(model, reasons: dict) -> None:
-    """A history row for each row ``pk`` of ``reasons`` ({pk: reason}) as stored now: an event that changed
-    none of its fields ("Linked with customer C00010"). One ``INSERT … SELECT`` per chunk, joined with the
-    reasons sent as a VALUES list (no model instance per row)."""
+    """A history row (``~``) for each row ``pk`` of ``reasons`` ({pk: reason}) as stored now — a change written
+    set-based, or an event that changed none of its fields ("Linked with customer C00010"). One
+    ``INSERT … SELECT`` per chunk, joined with the reasons (no model instance per row)."""
     ids = list(reasons)
     if not ids:
         return
