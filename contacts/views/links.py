@@ -42,6 +42,15 @@ def confirm_link(data, contact, partner, kind):
     return link, []
 
 
+
+def _linked(request, card, message):
+    """After a link from either side: say so and return to the card the dialog was opened from (htmx asks
+    the browser to go there, a plain form post is redirected)."""
+    messages.success(request, message)
+    if request.htmx:
+        return HttpResponseClientRedirect(card.get_absolute_url())
+    return redirect(card)
+
 def link_preview_rows(contact, partner, *, default="contact"):
     """The service's preview of the differing fields as table rows, with the preselected winner."""
     return [{"field": item["field"], "label": str(item["label"]).capitalize(),
@@ -113,11 +122,8 @@ def contact_link(request, pk, kind):
         else:
             link, errors = confirm_link(request.POST, contact, partner, kind)
             if link is not None:
-                messages.success(request, f"Contact {contact.no} is now linked with {kind.label} "
-                                          f"{partner.no} {partner.name}.")
-                if request.htmx:
-                    return HttpResponseClientRedirect(contact.get_absolute_url())
-                return redirect(contact)
+                return _linked(request, contact, f"Contact {contact.no} is now linked with {kind.label} "
+                                                 f"{partner.no} {partner.name}.")
     # a person with a company links through its company: look for partners named like the company
     search = LinkSearchForm.first_open(request.GET, contact.company_name if contact.company_id else contact.name)
     wins = all_wins(data)
@@ -190,11 +196,8 @@ def partner_link(request, kind, pk):
         else:
             link, errors = confirm_link(request.POST, contact, partner, kind)
             if link is not None:
-                messages.success(request, f"{kind.title} {partner.no} is now linked with contact "
-                                          f"{link.contact.no} {link.contact.name}.")
-                if request.htmx:
-                    return HttpResponseClientRedirect(partner.get_absolute_url())
-                return redirect(partner)
+                return _linked(request, partner, f"{kind.title} {partner.no} is now linked with contact "
+                                                 f"{link.contact.no} {link.contact.name}.")
     search = LinkSearchForm.first_open(request.GET, partner.name)
     wins = all_wins(data)
     results = None
