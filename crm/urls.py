@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
 ]

@@ -155,3 +155,7 @@ LOGGING = {
                              "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# The JSON API (api/, django-ninja; "ninja" serves its docs page's scripts from static files, not a CDN).
+INSTALLED_APPS += ["ninja", "api"]
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/m")  # requests per API key (or signed-in user)

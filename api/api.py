@@ -1,0 +1,28 @@
+"""The NinjaAPI instance behind /api/v1/: authentication (API key or session), rate limit, problem-details
+errors, strict JSON bodies, and the routers of each resource."""
+
+from ninja import NinjaAPI
+
+from api import errors
+from api.auth import KeyAuth, PerCaller, Session
+from api.parser import StrictJsonParser
+
+api = NinjaAPI(
+    title="CRM API",
+    version="1",
+    description=(
+        "Contacts, customers, vendors, bank accounts and their links, over the same services as the screens. "
+        "Authenticate with `Authorization: Bearer <key>` (an API key: `manage.py create_api_key`) or a signed-in "
+        "session (CSRF token required on changes). Every item has an ETag; PATCH and DELETE need `If-Match`; "
+        "POST honours `Idempotency-Key`. Refusals are problem-details bodies (RFC 9457)."),
+    auth=[KeyAuth(), Session()],
+    throttle=[PerCaller()],
+    parser=StrictJsonParser(),
+    urls_namespace="api-v1",
+)
+errors.install(api)
+
+from api import contacts, partners  # noqa: E402  (routers import the api's helpers)
+
+api.add_router("", contacts.router)
+api.add_router("", partners.router)
