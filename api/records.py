@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from api.errors import Problem, refused_by_form
@@ -215,6 +216,5 @@ def updated_since(value: str | None):
                       slug="validation", errors=[{"field": "updated_since", "rule": "datetime",
                                                   "message": "Not an ISO 8601 date and time."}])
     if parsed.tzinfo is None:
-        from django.utils import timezone
         parsed = timezone.make_aware(parsed)
     return parsed
