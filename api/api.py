@@ -22,7 +22,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-from api import contacts, partners  # noqa: E402  (routers import the api's helpers)
+from api import actions, contacts, documents, partners, relations  # noqa: E402  (routers import the api's helpers)
 
-api.add_router("", contacts.router)
-api.add_router("", partners.router)
+for _router in (contacts.router, partners.router, relations.router, actions.router, documents.router):
+    api.add_router("", _router)
