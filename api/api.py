@@ -22,7 +22,8 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-from api import actions, contacts, documents, partners, relations  # noqa: E402  (routers import the api's helpers)
+from api import actions, changes, contacts, documents, partners, relations  # noqa: E402  (routers import the api's helpers)
 
-for _router in (contacts.router, partners.router, relations.router, actions.router, documents.router):
+for _router in (contacts.router, partners.router, relations.router, actions.router, documents.router,
+                changes.router):
     api.add_router("", _router)
