@@ -1,11 +1,20 @@
 """The NinjaAPI instance behind /api/v1/: authentication (API key or session), rate limit, problem-details
 errors, strict JSON bodies, and the routers of each resource."""
 
-from ninja import NinjaAPI
+from django.contrib.auth.decorators import login_required
+from ninja import NinjaAPI, Swagger
+from ninja.openapi.views import openapi_view
 
 from api import errors
 from api.auth import KeyAuth, PerCaller, Session
 from api.parser import StrictJsonParser
+
+
+
+def docs_need_login(view):
+    """The docs page is a page: it needs a signed-in user. The schema itself stays readable for clients."""
+    return login_required(view) if getattr(view, "func", None) is openapi_view else view
+
 
 api = NinjaAPI(
     title="CRM API",
@@ -19,6 +28,10 @@ api = NinjaAPI(
     throttle=[PerCaller()],
     parser=StrictJsonParser(),
     urls_namespace="api-v1",
+    # Swagger UI from ninja's static files (ninja is an installed app), no CDN; no external validator badge.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_url="/docs",
+    docs_decorator=docs_need_login,
 )
 errors.install(api)
 
