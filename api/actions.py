@@ -117,25 +117,34 @@ def contact_merge(request, id: Path[Id], payload: MergeIn):
     """Merge ``other`` into this contact (``contacts.duplicates.merge.merge_contacts``). The default is a dry run:
     the differing fields and which value is kept, and the refusal if the merge would be refused."""
     auth.require(request, "contacts.change_contact", "contacts.delete_contact")
-    survivor = _contact(id)
-    other = Contact.objects.filter(pk=payload.other).first()
-    if other is None:
-        raise Problem(422, f"There is no contact with id {payload.other}.", slug="validation",
-                      errors=[{"field": "other", "rule": "does_not_exist", "message": "No such contact."}])
-    take = set(payload.take_from_other)
-    if payload.dry_run:
-        fields = []
-        for name in differing_fields(survivor, other):
-            attname = Contact._meta.get_field(name).attname
-            fields.append({"field": name, "survivor_value": _text(getattr(survivor, attname)),
-                           "other_value": _text(getattr(other, attname)),
-                           "kept": "other" if name in take else "survivor"})
-        with transaction.atomic():
-            merge_contacts(survivor, other, take_from_other=sorted(take), user=request.user)  # its refusals
-            transaction.set_rollback(True)
-        return {"dry_run": True, "survivor": survivor.pk, "other": other.pk, "fields": fields}
-    merge_contacts(survivor, other, take_from_other=sorted(take), user=request.user)
-    return CONTACTS.respond(request, CONTACTS.get(survivor.pk), conditional=False)
+    take = sorted(set(payload.take_from_other))
+
+    def both():
+        survivor = _contact(id)
+        other = Contact.objects.filter(pk=payload.other).first()
+        if other is None:
+            raise Problem(422, f"There is no contact with id {payload.other}.", slug="validation",
+                          errors=[{"field": "other", "rule": "does_not_exist", "message": "No such contact."}])
+        return survivor, other
+
+    if not payload.dry_run:
+        def make():
+            survivor, other = both()
+            merge_contacts(survivor, other, take_from_other=take, user=request.user)
+            return CONTACTS.respond(request, CONTACTS.get(survivor.pk), conditional=False)
+
+        return idempotent(request, payload.model_dump(mode="json"), make)  # a retry does not meet "no such contact"
+    survivor, other = both()
+    fields = []
+    for name in differing_fields(survivor, other):
+        attname = Contact._meta.get_field(name).attname
+        fields.append({"field": name, "survivor_value": _text(getattr(survivor, attname)),
+                       "other_value": _text(getattr(other, attname)),
+                       "kept": "other" if name in take else "survivor"})
+    with transaction.atomic():
+        merge_contacts(survivor, other, take_from_other=take, user=request.user)  # its refusals, then undone
+        transaction.set_rollback(True)
+    return {"dry_run": True, "survivor": survivor.pk, "other": other.pk, "fields": fields}
 
 
 def _text(value):

@@ -85,3 +85,16 @@ def test_idempotency_keys_are_per_user(api_sales, api_admin, setup):
     assert api_sales.post("/customers", body, **{"Idempotency-Key": "same"}).status_code == 201
     assert api_admin.post("/customers", body, **{"Idempotency-Key": "same"}).status_code == 201
     assert Customer.objects.count() == 2
+
+
+def test_a_retried_merge_with_its_idempotency_key_answers_the_merge_again(api_admin, setup):
+    survivor = factories.ContactFactory(name="Fabrikam")
+    other = factories.ContactFactory(name="Fabrikam Inc")
+    body = {"other": other.pk, "dry_run": False}
+    first = api_admin.post(f"/contacts/{survivor.pk}/merge", body, **{"Idempotency-Key": "merge-1"})
+    again = api_admin.post(f"/contacts/{survivor.pk}/merge", body, **{"Idempotency-Key": "merge-1"})
+    assert first.status_code == again.status_code == 200
+    assert json.loads(first.content) == json.loads(again.content)
+    assert not Contact.objects.filter(pk=other.pk).exists()
+    without_key = api_admin.post(f"/contacts/{survivor.pk}/merge", body)
+    assert without_key.status_code == 422 and without_key.json()["errors"][0]["field"] == "other"
