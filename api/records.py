@@ -47,7 +47,7 @@ class Resource:
         """The item as the API shows it: every field of ``out``, foreign keys as ids."""
         meta = self.model._meta
         data = {name: getattr(obj, meta.get_field(name).attname) for name in self.out.model_fields}
-        return self.out(**data).model_dump(mode="json")
+        return self.out(**data).model_dump()  # encoded by DjangoJSONEncoder, as ninja encodes lists
 
     def find(self, pk):
         try:

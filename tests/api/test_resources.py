@@ -191,3 +191,14 @@ def test_a_vendor_with_documents_is_not_deleted(api_purchasing, setup):
     assert response.status_code == 409 and "cannot be deleted" in response.json()["detail"]
     assert Vendor.objects.filter(pk=vendor.pk).exists()
     assert not IdempotentRequest.objects.exists()
+
+
+def test_a_person_is_created_under_its_company_by_id(api_sales, setup):
+    company = factories.ContactFactory(name="Fabrikam", city="Oslo")
+    response = api_sales.post("/contacts", {"type": "person", "first_name": "Ann", "surname": "Lee",
+                                            "company": company.pk})
+    assert response.status_code == 201, response.content
+    person = response.json()
+    assert (person["name"], person["company"], person["company_name"]) == ("Ann Lee", company.pk, "Fabrikam")
+    missing = api_sales.post("/contacts", {"type": "person", "surname": "Lee", "company": person["id"]})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "company"
