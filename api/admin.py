@@ -1,9 +1,9 @@
 """API keys in the admin: a new key's secret is shown once, on the page after saving; revoke by the action or
-the checkbox. Idempotency records are read-only."""
+the checkbox. (Stored idempotent responses are the API's own bookkeeping: not in the admin.)"""
 
 from django.contrib import admin, messages
 
-from api.models import ApiKey, IdempotentRequest
+from api.models import ApiKey
 
 
 @admin.register(ApiKey)
@@ -29,15 +29,3 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = queryset.update(revoked=True)
         messages.success(request, f"{count} key(s) revoked.")
-
-
-@admin.register(IdempotentRequest)
-class IdempotentRequestAdmin(admin.ModelAdmin):
-    list_display = ["key", "user", "status", "created_at"]
-    search_fields = ["key", "user__username"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from api.models import ApiKey
 from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry, InteractionTemplate
 from crm.admin import SingletonAdmin
 from partners.models import BankAccount, Customer, NoSeries, Vendor
@@ -40,6 +42,7 @@ def demo(db):
     Group.objects.get_or_create(name="Sales")
     InteractionLogEntry.objects.create(contact=Contact.objects.first(), template=InteractionTemplate.objects.first(),
                                        logged_at=timezone.now(), description="Called about the offer")
+    ApiKey.issue(get_user_model().objects.create_user("integration"), name="web shop")
     try:
         from documents.models import PurchaseHeader, SalesHeader
     except ImportError:  # pragma: no cover - the documents app is optional
