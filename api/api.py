@@ -10,7 +10,6 @@ from api.auth import KeyAuth, PerCaller, Session
 from api.parser import StrictJsonParser
 
 
-
 def docs_need_login(view):
     """The docs page is a page: it needs a signed-in user. The schema itself stays readable for clients."""
     return login_required(view) if getattr(view, "func", None) is openapi_view else view
@@ -35,7 +34,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-from api import actions, changes, contacts, documents, partners, relations  # noqa: E402  (routers import the api's helpers)
+from api import actions, changes, contacts, documents, partners, relations
 
 for _router in (contacts.router, partners.router, relations.router, actions.router, documents.router,
                 changes.router):

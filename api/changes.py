@@ -14,7 +14,6 @@ role may view.
 import heapq
 
 from ninja import Query, Router
-from pydantic import Field
 
 from api import auth
 from api.contacts import PROBLEMS

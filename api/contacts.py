@@ -2,7 +2,6 @@
 change history, duplicates, relations, interactions and documents. Writes go through the contact card's form
 and contacts.services, as the screens do."""
 
-from django.db.models import Q
 from django.http import HttpResponse
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
@@ -10,8 +9,8 @@ from pydantic import Field
 from api import auth
 from api.errors import Problem
 from api.idempotency import idempotent
-from api.records import PAGE_SIZE, MAX_PAGE_SIZE, Resource, updated_since
-from api.schemas import ContactOut, ContactPage, ContactWrite, Deleted, HistoryOut, Id, ProblemOut
+from api.records import MAX_PAGE_SIZE, PAGE_SIZE, Resource, updated_since
+from api.schemas import ContactOut, ContactPage, ContactWrite, HistoryOut, Id, ProblemOut
 from contacts import selectors, services
 from contacts.forms import ContactFilterForm, ContactForm
 from contacts.models import Contact

@@ -8,12 +8,11 @@ from django.http import HttpResponse
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
-from api import auth
+from api import auth, schemas
 from api.contacts import PROBLEMS, history_items
 from api.errors import Problem
 from api.idempotency import idempotent
 from api.records import MAX_PAGE_SIZE, PAGE_SIZE, Resource, updated_since
-from api import schemas
 from crm.change_history import change_history
 from partners import kinds, selectors
 from partners.forms import edit_form_class

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,9 +22,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from api.errors import Problem, refused_by_form
+from api.errors import Problem, not_modified, refused_by_form
 from api.etag import etag_of, none_match, required_version, stale
-from api.errors import not_modified
 from crm.concurrency import StaleEdit, lock_first, save_if_unchanged
 
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 500
@@ -68,8 +67,8 @@ class Resource:
     def _form_data(self, form, changes: dict) -> dict:
         """What a browser would post: the form's current values, with ``changes`` applied."""
         data = {}
-        for name, field in form.fields.items():
-            if name in ("original",):
+        for name in form.fields:
+            if name == "original":
                 continue
             value = form[name].value() if name != "version" else form.instance.version
             data[name] = "" if value is None else value

@@ -1,7 +1,6 @@
 """Resources over the API behave as on the screens: creates, edits and deletes synchronize linked records and are
 refused with the screens' messages."""
 
-import pytest
 
 from api.models import IdempotentRequest
 from contacts import services, sync
