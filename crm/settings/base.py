@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "partners",
     "contacts",
     "documents",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -155,3 +157,14 @@ LOGGING = {
                              "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Background jobs (the jobs app) run as tasks of Django's task framework. The embedded default is the database
+# backend of django-tasks-db: tasks are rows, `manage.py db_worker` processes run them (several on PostgreSQL
+# share the queue: each claims a row with SELECT … FOR UPDATE SKIP LOCKED). TASKS_BACKEND=immediate runs them
+# in the web request instead.
+TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend",
+                                 "immediate": "django.tasks.backends.immediate.ImmediateBackend"}[
+                         env("TASKS_BACKEND", default="database")],
+                     "QUEUES": ["default"]}}
+JOBS_STALE_AFTER = env.int("JOBS_STALE_AFTER", default=120)  # seconds without a heartbeat: the worker is gone
+JOBS_CHUNK_SIZE = env.int("JOBS_CHUNK_SIZE", default=10_000)  # partners per chunk task of a create job
