@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("contacts.urls")),
     path("", include("partners.urls")),
     path("documents/", include("documents.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

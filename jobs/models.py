@@ -119,8 +119,12 @@ class JobReportLine(models.Model):
 
 
 class JobUpload(models.Model):
-    """The CSV file of an import job, kept in the database so that any worker can read it."""
+    """The CSV file of an import job, kept in the database so that any worker can read it. Stored when the
+    form previews it (``job`` still empty, only its uploader may start a job with it), then the job's."""
 
-    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="upload")
+    job = models.OneToOneField(Job, null=True, blank=True, on_delete=models.CASCADE, related_name="upload")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="+")
     name = models.CharField(max_length=200)
     text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)

@@ -32,16 +32,17 @@ def _enqueue(chunks) -> None:
         JobChunk.objects.filter(pk=chunk_id, attempt=attempt).update(task_id=str(result.id)[:64])
 
 
-def start_job(kind: str, options: dict, *, user=None, upload_name="", upload_text=None, enqueue=True) -> Job:
+def start_job(kind: str, options: dict, *, user=None, upload: JobUpload | None = None, enqueue=True) -> Job:
     """Create the job and its chunks, take its locks and (after commit) enqueue its chunks.
 
     Raises ValidationError (nothing created) when the setup refuses the job or another job holds a lock."""
     spec = kinds.get(kind)
-    total, ranges = spec.plan(options, upload_text)
+    total, ranges = spec.plan(options, upload.text if upload else None)
     with transaction.atomic():
         job = Job.objects.create(kind=kind, options=options, started_by=user, total=total)
-        if upload_text is not None:
-            JobUpload.objects.create(job=job, name=upload_name[:200], text=upload_text)
+        if upload is not None:
+            if JobUpload.objects.filter(pk=upload.pk, job__isnull=True).update(job=job) != 1:
+                raise ValidationError("This file was imported already: upload it again to import it once more.")
         JobChunk.objects.bulk_create(JobChunk(job=job, index=index, after_pk=after, up_to_pk=up_to,
                                               checkpoint={"last_pk": after} if after else {})
                                      for index, (after, up_to) in enumerate(ranges))
@@ -50,6 +51,11 @@ def start_job(kind: str, options: dict, *, user=None, upload_name="", upload_tex
             pending = list(job.chunks.values_list("pk", "attempt"))
             transaction.on_commit(lambda: _enqueue(pending))
     return job
+
+
+def store_upload(name: str, text: str, *, user=None) -> JobUpload:
+    """Keep an uploaded CSV file for an import job (the form previews it, then starts the job with it)."""
+    return JobUpload.objects.create(name=name[:200], text=text, uploaded_by=user)
 
 
 def cancel_job(job: Job) -> Job:
