@@ -32,7 +32,7 @@ class JobKind:
     locks: Callable  # options → the record kinds the job writes (JobLock keys)
     plan: Callable  # (options, upload text) → (total rows, [(after_pk, up_to_pk)] one per chunk)
     preview: Callable  # (options, upload text) → a sentence saying what the job will do (a dry run's count)
-    run: Callable  # (chunk, options, run) → None; the body
+    run: Callable  # (chunk, options, run) → what the kind's own code returned (a command prints it); the body
     describe: Callable  # options → a short line for the jobs list
 
 
@@ -80,7 +80,7 @@ def _create_run(chunk, options, run):
                   + [(no, "error", f"Its e-mail ({rest.rstrip(')')}) is not an e-mail address: correct it, "
                                    "then run the job again.") for no, rest in refused])
 
-    create.create_contacts_from(kind, batch_size=int(options.get("batch_size") or 1000),
+    return create.create_contacts_from(kind, batch_size=int(options.get("batch_size") or 1000),
                                 after_pk=run.checkpoint.get("last_pk", chunk.after_pk), up_to_pk=chunk.up_to_pk,
                                 checkpoint=checkpoint, progress=run.progress, **_create_filters(options))
 
@@ -122,6 +122,7 @@ def _link_run(chunk, options, run):
         partners = getattr(result, "partners", linked)
         run.batch(processed=partners, done=linked, skipped=max(0, partners - linked), lines=lines,
                   add={"candidates": len(rows)})
+    return result
 
 
 def _link_describe(options):
@@ -159,6 +160,7 @@ def _sync_run(chunk, options, run):
                   errors=remaining if master else 0,
                   lines=[(f"{partner_kinds.get(d.kind).title} {d.partner_no} ↔ {d.contact_no}",
                           "skipped" if not master else "repaired", d.describe()) for d in found])
+    return {"found": found, "repaired": repaired, "remaining": remaining}
 
 
 def _sync_describe(options):
@@ -185,9 +187,10 @@ def _dup_run(chunk, options, run):
         run.beat(processed=n)
         run.progress(n)
 
-    result = adapters.rebuild_duplicate_index(batch_size=2000, progress=progress)
+    result = adapters.rebuild_duplicate_index(batch_size=int(options.get("batch_size") or 2000), progress=progress)
     with transaction.atomic():
         run.batch(done=result.get("indexed", 0), add={"pairs": result.get("pairs", 0)})
+    return result
 
 
 def _dup_describe(options):

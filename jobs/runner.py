@@ -73,8 +73,9 @@ def _message(exc: Exception) -> str:
     return f"Unexpected error ({type(exc).__name__}): {exc}. The batches committed before it are kept; resume the job."
 
 
-def run_chunk(chunk_id: int, attempt: int, progress=None) -> str:
-    """Run the chunk (unless it was cancelled or resumed by a newer attempt); returns its final status."""
+def run_chunk(chunk_id: int, attempt: int, progress=None, results=None) -> str:
+    """Run the chunk (unless it was cancelled or resumed by a newer attempt); returns its final status.
+    ``results``: a list the body's return value is appended to (a command prints it)."""
     chunk = JobChunk.objects.select_related("job").filter(pk=chunk_id).first()
     if chunk is None or chunk.attempt != attempt or chunk.status != Status.QUEUED:
         return "superseded"
@@ -95,7 +96,9 @@ def run_chunk(chunk_id: int, attempt: int, progress=None) -> str:
         return Status.CANCELLED
     error = ""
     try:
-        kinds.get(job.kind).run(chunk, job.options, Run(chunk, attempt, progress))
+        value = kinds.get(job.kind).run(chunk, job.options, Run(chunk, attempt, progress))
+        if results is not None:
+            results.append(value)
         status = Status.SUCCEEDED
     except Superseded:
         return "superseded"

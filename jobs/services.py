@@ -102,11 +102,11 @@ def resume_job(job: Job, *, enqueue=True) -> Job:
     return job
 
 
-def run_job_inline(job: Job, *, progress=None) -> Job:
+def run_job_inline(job: Job, *, progress=None, results=None) -> Job:
     """Run every queued chunk of ``job`` here and now, in order (the commands' foreground run): the very body
-    a worker runs, with ``progress`` called as rows are handled."""
+    a worker runs, with ``progress`` called as rows are handled and each chunk's result added to ``results``."""
     for chunk_id, attempt in job.chunks.filter(status=Status.QUEUED).values_list("pk", "attempt"):
-        runner.run_chunk(chunk_id, attempt, progress=progress)
+        runner.run_chunk(chunk_id, attempt, progress=progress, results=results)
     job.refresh_from_db()
     return job
 
