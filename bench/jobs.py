@@ -109,9 +109,12 @@ def main():
     if args.db != "postgres":
         raise SystemExit("(b) needs --db postgres: SQLite lets one writer in at a time")
     print(f"(b) {args.scale} customers: one worker process vs two on one queue")
+    from partners.models import Customer
+
     reset()
-    bulk_customers(args.scale, seed=2)  # added to the (a) customers, whose contacts were emptied
-    total = args.n + args.scale
+    empty_tables(Customer.history.model, Customer)
+    bulk_customers(args.scale, seed=2)
+    total = args.scale
     for workers in (1, 2):
         reset()
         print(f"  {load()}")
