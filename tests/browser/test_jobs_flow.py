@@ -43,3 +43,21 @@ def test_an_administrator_starts_a_create_contacts_job_and_downloads_its_report(
 
     page.get_by_role("link", name="All jobs").click()
     expect(page.locator("td.job-status").first).to_have_text("Succeeded")
+
+
+def test_the_jobs_screens_fit_a_phone(page, login, users):
+    factories.CustomerFactory(name="Ελληνική Εταιρεία Εισαγωγών και Εξαγωγών Ανώνυμη Εταιρεία")
+    factories.marketing_setup()
+    login(page, "boss")
+    page.goto("/jobs/new/create_contacts/")
+    page.get_by_role("button", name="Show what it will do").click()
+    page.get_by_role("button", name="Start the job").click()
+    expect(page.locator("#job-status")).to_have_text("Succeeded")
+    card = page.url
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    for url in ("/jobs/", "/jobs/new/create_contacts/", "/jobs/new/import_csv/", card):
+        page.goto(url)
+        page.wait_for_load_state()
+        width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= inner, f"{url} scrolls sideways at 390 px: {width} px wide"
