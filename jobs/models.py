@@ -74,6 +74,14 @@ class Job(models.Model):
             return None
         return (self.finished_at or timezone.now()) - self.started_at
 
+    @property
+    def duration_text(self) -> str:
+        """``h:mm:ss``, or "" before the job started."""
+        if self.duration is None:
+            return ""
+        seconds = int(self.duration.total_seconds())
+        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
 
 class JobChunk(models.Model):
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="chunks")
