@@ -162,9 +162,10 @@ LOGGING = {
 # backend of django-tasks-db: tasks are rows, `manage.py db_worker` processes run them (several on PostgreSQL
 # share the queue: each claims a row with SELECT … FOR UPDATE SKIP LOCKED). TASKS_BACKEND=immediate runs them
 # in the web request instead.
-TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend",
-                                 "immediate": "django.tasks.backends.immediate.ImmediateBackend"}[
-                         env("TASKS_BACKEND", default="database")],
-                     "QUEUES": ["default"]}}
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                 "immediate": "django.tasks.backends.immediate.ImmediateBackend"}
+if env("TASKS_BACKEND", default="database") not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", default="database")], "QUEUES": ["default"]}}
 JOBS_STALE_AFTER = env.int("JOBS_STALE_AFTER", default=120)  # seconds without a heartbeat: the worker is gone
 JOBS_CHUNK_SIZE = env.int("JOBS_CHUNK_SIZE", default=10_000)  # partners per chunk task of a create job
