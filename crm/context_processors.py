@@ -12,6 +12,7 @@ NAVIGATION = [
     ("Duplicates", "contacts:duplicates", "contacts.view_contact"),
     ("Sales documents", "documents:sales-list", "documents.view_salesheader"),
     ("Purchase documents", "documents:purchase-list", "documents.view_purchaseheader"),
+    ("Jobs", "jobs:list", "jobs.view_job"),
 ]
 
 

@@ -35,6 +35,16 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "partners.salespersonpurchaser": ("view",),
         "partners.territory": ("view",),
     },
+    # Runs the bulk jobs (create contacts from partners, link, check synchronization, find duplicates, CSV
+    # imports) from the Jobs page, and sees the records they work on.
+    "Operations": {
+        "jobs.job": ("view", "add", "change"),
+        "contacts.contact": ("view", "add", "change"),
+        "contacts.contactbusinessrelation": ALL,
+        "partners.customer": ("view", "add", "change"),
+        "partners.vendor": ("view", "add", "change"),
+        "partners.bankaccount": ("view", "add", "change"),
+    },
     "Administrators": {},  # every permission of every app
 }
 ADMINISTRATORS = "Administrators"

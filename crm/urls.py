@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("contacts.urls")),
     path("", include("partners.urls")),
     path("documents/", include("documents.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

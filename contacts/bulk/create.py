@@ -25,14 +25,20 @@ def require_setup(kind: str) -> MarketingSetup:
     return setup
 
 
-def partners_without_contact(kind: str, *, from_no="", to_no="", search_name="", currency=""):
+# The posting group of each kind, one of the request page's filters.
+POSTING_GROUP_FIELD = {"customer": "customer_posting_group", "vendor": "vendor_posting_group",
+                       "bank_account": "bank_acc_posting_group"}
+
+
+def partners_without_contact(kind: str, **filters):
     """The partners of ``kind`` (filtered like BC's request page) that no contact is linked to."""
-    return filter_partners(kind, from_no=from_no, to_no=to_no, search_name=search_name,
-                           currency=currency).filter(contact_links__isnull=True)
+    return filter_partners(kind, **filters).filter(contact_links__isnull=True)
 
 
-def filter_partners(kind: str, *, from_no="", to_no="", search_name="", currency=""):
+def filter_partners(kind: str, *, from_no="", to_no="", search_name="", currency="", posting_group=""):
     queryset = kinds.get(kind).model.objects.all()
+    if posting_group:
+        queryset = queryset.filter(**{POSTING_GROUP_FIELD[kind]: posting_group})
     if from_no:
         queryset = queryset.filter(no__gte=from_no)
     if to_no:
@@ -74,11 +80,16 @@ class CreateSummary:
 
 
 def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = False, progress=None,
+                         after_pk: int = 0, up_to_pk: int | None = None, checkpoint=None,
                          **filters) -> CreateSummary:
     """Create a linked company contact for every partner of ``kind`` (matching ``filters``) without one.
 
     ``progress`` is called with the number of partners handled after each batch. Raises
     ValidationError when Marketing Setup lacks the code for ``kind`` or Contact Nos.
+    ``after_pk`` / ``up_to_pk`` limit the run to a primary-key range (a background job's chunk, resumed
+    from its checkpoint); ``checkpoint(last_pk, page, batch, made)`` is called inside each batch's
+    transaction, after its contacts were made, so that a caller's record of the batch commits (or rolls
+    back) with it.
     """
     if kind not in kinds.KINDS:
         raise ValueError(f"Unknown partner kind {kind!r}")
@@ -88,8 +99,10 @@ def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = F
     # is one short index range, however many partners earlier runs have linked already.
     has_contact = Exists(ContactBusinessRelation.objects.filter(**{kind: OuterRef("pk")}))
     partners = filter_partners(kind, **filters).order_by("pk").annotate(has_contact=has_contact)
+    if up_to_pk is not None:
+        partners = partners.filter(pk__lte=up_to_pk)
     statistics = PlannerStatistics(ContactBusinessRelation, DuplicateSearchString)
-    last_pk = 0
+    last_pk = after_pk
     while True:
         with transaction.atomic():
             page = list(partners.filter(pk__gt=last_pk)[:batch_size])
@@ -99,6 +112,8 @@ def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = F
             batch = [partner for partner in page if not partner.has_contact]
             made = (sync.create_contacts_for_partners(kind, batch, setup, dry_run=dry_run)
                     if batch else sync.CreatedContacts())
+            if checkpoint:
+                checkpoint(last_pk, page, batch, made)
         summary.refused.extend(made.refused)
         created, persons, pairs = len(made.companies), made.persons, made.duplicates
         summary.selected += len(page)

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "partners",
     "contacts",
     "documents",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -159,3 +161,15 @@ LOGGING = {
 # The JSON API (api/, django-ninja; "ninja" serves its docs page's scripts from static files, not a CDN).
 INSTALLED_APPS += ["ninja", "api"]
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/m")  # requests per API key (or signed-in user)
+
+# Background jobs (the jobs app) run as tasks of Django's task framework. The embedded default is the database
+# backend of django-tasks-db: tasks are rows, `manage.py db_worker` processes run them (several on PostgreSQL
+# share the queue: each claims a row with SELECT … FOR UPDATE SKIP LOCKED). TASKS_BACKEND=immediate runs them
+# in the web request instead.
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                 "immediate": "django.tasks.backends.immediate.ImmediateBackend"}
+if env("TASKS_BACKEND", default="database") not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", default="database")], "QUEUES": ["default"]}}
+JOBS_STALE_AFTER = env.int("JOBS_STALE_AFTER", default=120)  # seconds without a heartbeat: the worker is gone
+JOBS_CHUNK_SIZE = env.int("JOBS_CHUNK_SIZE", default=10_000)  # partners per chunk task of a create job

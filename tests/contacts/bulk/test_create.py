@@ -150,7 +150,7 @@ def test_an_interrupted_run_keeps_finished_batches_and_a_rerun_completes(setup_a
         return original(*args, **kwargs)
 
     monkeypatch.setattr(sync, "create_contacts_for_partners", failing_second_batch)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(CommandError, match="power cut"):  # the job failed; its committed batches stay
         run("customers", "--batch-size", "2")
     assert Contact.objects.count() == 2
     monkeypatch.setattr(sync, "create_contacts_for_partners", original)

@@ -1,9 +1,13 @@
-"""``manage.py link_contacts customers|vendors|bank-accounts``: link unlinked partners to matching contacts."""
+"""``manage.py link_contacts customers|vendors|bank-accounts``: link unlinked partners to matching contacts.
+
+The run is a job (jobs app) run here in the foreground, through the same body a background worker runs.
+"""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from contacts.bulk import link as linking
+from jobs import services as jobs
 from partners import kinds
 from contacts.matching import DEFAULT_LINK_SCORE
 
@@ -27,11 +31,16 @@ class Command(BaseCommand):
         if not 1 <= min_score <= 100:
             raise CommandError("--min-score must be between 1 and 100.")
         kind = kinds.from_word(kind).key
+        options = {"partner_kind": kind, "min_score": min_score, "master": master, "dry_run": dry_run,
+                   "report_min_score": report_min_score}
+        results = []
         try:
-            result = linking.link_contacts(kind, min_score=min_score, master=master, dry_run=dry_run,
-                                           report_min_score=report_min_score)
+            job = jobs.run_job_inline(jobs.start_job("link_contacts", options, enqueue=False), results=results)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        if job.status != "succeeded":
+            raise CommandError(job.error)
+        result = results[0]
         if report:
             try:
                 with open(report, "w", newline="", encoding="utf-8") as stream:

@@ -1,11 +1,15 @@
-"""``manage.py find_duplicates``: rebuild the duplicate index of company contacts and find the pairs again."""
+"""``manage.py find_duplicates``: rebuild the duplicate index of company contacts and find the pairs again.
 
-from django.core.management.base import BaseCommand
+The run is a job (jobs app) run here in the foreground, through the same body a background worker runs.
+"""
 
-from contacts.duplicates import index as duplicates
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
 from contacts.models import Contact, DuplicateSearchString, MarketingSetup
+from jobs import services as jobs
 
-from ._progress import progress_bar
+from contacts.management.commands._progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -19,7 +23,15 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size, no_progress, **options):
         total = Contact.objects.filter(type=Contact.Type.COMPANY).count()
         with progress_bar(self, total=total, description="Duplicate search", enabled=not no_progress) as advance:
-            result = duplicates.rebuild_index(batch_size=max(1, batch_size), progress=advance)
+            results = []
+            try:
+                job = jobs.start_job("find_duplicates", {"batch_size": max(1, batch_size)}, enqueue=False)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
+            job = jobs.run_job_inline(job, progress=advance, results=results)
+        if job.status != "succeeded":
+            raise CommandError(job.error)
+        result = results[0]
         setup = MarketingSetup.load()
         self.stdout.write(f"Indexed {result['indexed']} company contact(s) "
                           f"({DuplicateSearchString.objects.count()} search strings).")
