@@ -355,7 +355,8 @@ class PartyMaker:
             party["legal_spelling"] = 0
             party["and_word"] = False
             domain = "".join(ch for ch in ascii_fold(party["core"].split()[0].lower()) if ch.isalnum()) or "firm"
-            party["email"] = f"{rng.choice(('info', 'office', 'sales', 'kontakt', 'mail'))}@{domain}{self.count}.example"
+            mailbox = rng.choice(("info", "office", "sales", "kontakt", "mail"))
+            party["email"] = f"{mailbox}@{domain}{self.count}.example"
         return party
 
     def _company_core(self, country: str, pool) -> str:
@@ -563,7 +564,8 @@ def corrupt(party: dict, rng: random.Random, rates: Rates, log: ErrorLog, no: st
         if person:
             p["email"] = f"{user.split('.')[0]}{rng.randint(1, 999)}@{rng.choice(('gmx.example', 'home.example'))}"
         else:
-            p["email"] = f"{rng.choice([u for u in ('info', 'office', 'sales', 'billing', 'orders') if u != user])}@{domain}"
+            mailbox = rng.choice([u for u in ("info", "office", "sales", "billing", "orders") if u != user])
+            p["email"] = f"{mailbox}@{domain}"
     if roll("email_case", rates.email_case, bool(p["email"])):
         p["email_case"] = rng.choice([c for c in ("upper", "title") if c != p["email_case"]])
     if roll("id_format", rates.id_format, bool(p["id"])):

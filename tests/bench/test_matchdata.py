@@ -11,9 +11,13 @@ import phonenumbers
 import pytest
 from rapidfuzz.distance import OSA
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import matchdata  # noqa: E402
-from matchdata import Rates  # noqa: E402
+# bench/ is not a package: load the generator from its file, without putting bench/ on the path
+_spec = importlib.util.spec_from_file_location(
+    "matchdata", Path(__file__).resolve().parents[2] / "bench" / "matchdata.py")
+matchdata = importlib.util.module_from_spec(_spec)
+sys.modules["matchdata"] = matchdata  # dataclasses look their module up by name
+_spec.loader.exec_module(matchdata)
+Rates = matchdata.Rates
 
 COMPARED = ("name", "address", "address_2", "city", "post_code", "country_code", "phone_no", "email",
             "vat_registration_no")
