@@ -101,6 +101,12 @@ def scenario_duplicate_records(args):
     return contacts, {tuple(sorted((nos[x], nos[y]))) for x, y in truth if x in nos and y in nos}, []
 
 
+def blank_contact_details(args, records):
+    if args.no_contact_details:
+        for record in records:
+            record["phone_no"] = record["email"] = ""
+
+
 def load(args):
     _common.setup_django(args.db)
     from django.db import transaction
@@ -113,11 +119,13 @@ def load(args):
         _common.marketing_setup()
         if args.load == "link":
             customers, contacts, truth, namesakes = scenario_link_records(args)
+            blank_contact_details(args, customers)
             Customer.objects.bulk_create([Customer(version=1, **row) for row in customers], batch_size=2000)
             payload = {"truth": sorted(truth), "namesakes": namesakes, "partners": len(customers)}
         else:
             contacts, truth, namesakes = scenario_duplicate_records(args)
             payload = {"truth": sorted(truth), "namesakes": namesakes}
+        blank_contact_details(args, contacts)
         Contact.objects.bulk_create([Contact(version=1, **row) for row in contacts], batch_size=2000)
         payload["contacts"] = len(contacts)
     Path(args.truth).write_text(json.dumps(payload))
@@ -136,6 +144,7 @@ def load_in_child(args, part: str, truth_file: str) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--load", part, "--truth", truth_file,
                "--db", args.db, "--scenario", args.scenario, "--n", str(args.n), "--seed", str(args.seed),
                "--with-id" if args.with_id else "--no-id"]
+    command += ["--no-contact-details"] if args.no_contact_details else []
     if subprocess.run(command, cwd=PROJECT).returncode:
         raise SystemExit(f"Generating and writing the {part} records failed (see above).")
     return json.loads(Path(truth_file).read_text())
@@ -240,7 +249,8 @@ def measure_link(args, workdir: str) -> dict:
     result = {"part": "link", "true_pairs": len(truth), "thresholds": {}}
     rss_before = _common.peak_rss_mb()
     print(f"link_contacts customers — {args.db}, scenario {args.scenario}, {payload['partners']} customers vs "
-          f"{payload['contacts']} contacts, {len(truth)} true pairs, identifiers {'on' if args.with_id else 'off'}")
+          f"{payload['contacts']} contacts, {len(truth)} true pairs, identifiers {'on' if args.with_id else 'off'}, "
+          f"phone and e-mail {'off' if args.no_contact_details else 'on'}")
     sweep = args.sweep or ("dry-run" if payload["partners"] <= 20_000 else "report")
     if sweep == "dry-run":
         print(f"  per threshold (each a --dry-run --min-score P):")
@@ -298,7 +308,8 @@ def measure_duplicates(args, workdir: str) -> dict:
     else:
         note("find_duplicates has no --report: pairs are read from the ContactDuplicate rows.")
     print(f"find_duplicates — {args.db}, scenario {args.scenario}, {payload['contacts']} contacts, "
-          f"{len(truth)} true pairs, identifiers {'on' if args.with_id else 'off'}")
+          f"{len(truth)} true pairs, identifiers {'on' if args.with_id else 'off'}, phone and e-mail "
+          f"{'off' if args.no_contact_details else 'on'}")
     rss_before = _common.peak_rss_mb()
     output, elapsed = run_command("find_duplicates", *command_args)
     rss_after = _common.peak_rss_mb()
@@ -342,8 +353,11 @@ def main():
     parser.add_argument("--scenario", default="companies", choices=["companies", "persons", "febrl", "febrl4"])
     parser.add_argument("--n", type=int, default=2000, help="records per side (febrl4: at most 5000)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--with-id", action=argparse.BooleanOptionalAction, default=True,
-                        help="give the records their identifier (VAT registration no.; FEBRL: soc_sec_id)")
+    parser.add_argument("--with-id", dest="with_id", action="store_true", default=True,
+                        help="give the records their identifier (VAT registration no.; FEBRL: soc_sec_id): default")
+    parser.add_argument("--no-id", dest="with_id", action="store_false", help="leave every identifier blank")
+    parser.add_argument("--no-contact-details", action="store_true",
+                        help="leave phone and e-mail blank (with --no-id: names and addresses only)")
     parser.add_argument("--part", choices=["link", "duplicates", "both"], default="both")
     parser.add_argument("--thresholds", type=float, nargs="+", default=list(THRESHOLDS))
     parser.add_argument("--sweep", choices=["dry-run", "report"],
@@ -365,6 +379,7 @@ def main():
     if args.part == "both":  # each part in a process of its own: its own peak RSS
         forwarded = ["--db", args.db, "--scenario", args.scenario, "--n", str(args.n), "--seed", str(args.seed),
                      "--with-id" if args.with_id else "--no-id", "--thresholds", *map(str, args.thresholds)]
+        forwarded += ["--no-contact-details"] if args.no_contact_details else []
         forwarded += (["--sweep", args.sweep] if args.sweep else []) + (["--json", args.json] if args.json else [])
         for part in ("link", "duplicates"):
             done = subprocess.run([sys.executable, str(Path(__file__).resolve()), *forwarded, "--part", part],
@@ -379,6 +394,7 @@ def main():
         result = (measure_link if args.part == "link" else measure_duplicates)(args, workdir)
     if args.json:
         result.update(db=args.db, scenario=args.scenario, n=args.n, seed=args.seed, with_id=args.with_id,
+                      contact_details=not args.no_contact_details,
                       checkout=str(PROJECT), commit=commit)
         with open(args.json, "a", encoding="utf-8") as stream:
             stream.write(json.dumps(result) + "\n")

