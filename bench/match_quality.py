@@ -233,7 +233,7 @@ def threshold_argument(options: dict, p: float) -> str:
 
 
 def measure_link(args, workdir: str) -> dict:
-    payload = load_in_child(args, "link", f"{workdir}/truth.json")
+    payload = load_in_child(args, "link", f"{workdir}/truth_link.json")
     _common.setup_django(args.db, fresh=False)
     from contacts.models import ContactBusinessRelation
 
@@ -295,7 +295,7 @@ def measure_link(args, workdir: str) -> dict:
 
 
 def measure_duplicates(args, workdir: str) -> dict:
-    payload = load_in_child(args, "duplicates", f"{workdir}/truth.json")
+    payload = load_in_child(args, "duplicates", f"{workdir}/truth_duplicates.json")
     _common.setup_django(args.db, fresh=False)
     from contacts.models import ContactDuplicate
 
@@ -362,6 +362,7 @@ def main():
     parser.add_argument("--thresholds", type=float, nargs="+", default=list(THRESHOLDS))
     parser.add_argument("--sweep", choices=["dry-run", "report"],
                         help="per threshold: a dry run each (default up to 20,000 partners) or from one report")
+    parser.add_argument("--keep", metavar="DIR", help="keep the reports and the truth in this folder")
     parser.add_argument("--json", metavar="F", help="append the figures to this file as JSON lines")
     parser.add_argument("--load", choices=["link", "duplicates"], help=argparse.SUPPRESS)
     parser.add_argument("--truth", help=argparse.SUPPRESS)
@@ -380,6 +381,7 @@ def main():
         forwarded = ["--db", args.db, "--scenario", args.scenario, "--n", str(args.n), "--seed", str(args.seed),
                      "--with-id" if args.with_id else "--no-id", "--thresholds", *map(str, args.thresholds)]
         forwarded += ["--no-contact-details"] if args.no_contact_details else []
+        forwarded += ["--keep", args.keep] if args.keep else []
         forwarded += (["--sweep", args.sweep] if args.sweep else []) + (["--json", args.json] if args.json else [])
         for part in ("link", "duplicates"):
             done = subprocess.run([sys.executable, str(Path(__file__).resolve()), *forwarded, "--part", part],
@@ -389,9 +391,17 @@ def main():
         return
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True,
                             text=True).stdout.strip()
+    if subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT, capture_output=True,
+                      text=True).stdout.strip():
+        commit += " + uncommitted changes"
     print(f"== {PROJECT} @ {commit or '?'}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="match_quality_") as workdir:
-        result = (measure_link if args.part == "link" else measure_duplicates)(args, workdir)
+    measure = measure_link if args.part == "link" else measure_duplicates
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
+        result = measure(args, str(Path(args.keep).resolve()))
+    else:
+        with tempfile.TemporaryDirectory(prefix="match_quality_") as workdir:
+            result = measure(args, workdir)
     if args.json:
         result.update(db=args.db, scenario=args.scenario, n=args.n, seed=args.seed, with_id=args.with_id,
                       contact_details=not args.no_contact_details,

@@ -381,6 +381,12 @@ class PartyMaker:
         for key in ("given", "surname", "core", "legal_form"):
             if key in of:
                 other[key] = of[key]
+        if "given" in other:  # a person's address is made of the name: the namesake has one of its own
+            user = ascii_fold(f"{other['given']}.{other['surname']}".lower()).replace(" ", "").replace("'", "")
+            domain = other["email"].split("@")[1]
+            other["email"] = f"{user}{self.rng.randint(100, 999)}@{domain}"
+            if other["email"] == of["email"]:
+                other["email"] = "x" + other["email"]
         return other
 
 
