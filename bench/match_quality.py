@@ -232,6 +232,10 @@ def threshold_argument(options: dict, p: float) -> str:
     return f"{p:g}"
 
 
+def details(args) -> str:
+    return "none in FEBRL" if args.scenario.startswith("febrl") else "off" if args.no_contact_details else "on"
+
+
 def measure_link(args, workdir: str) -> dict:
     payload = load_in_child(args, "link", f"{workdir}/truth_link.json")
     _common.setup_django(args.db, fresh=False)
@@ -250,7 +254,7 @@ def measure_link(args, workdir: str) -> dict:
     rss_before = _common.peak_rss_mb()
     print(f"link_contacts customers — {args.db}, scenario {args.scenario}, {payload['partners']} customers vs "
           f"{payload['contacts']} contacts, {len(truth)} true pairs, identifiers {'on' if args.with_id else 'off'}, "
-          f"phone and e-mail {'off' if args.no_contact_details else 'on'}")
+          f"phone and e-mail {details(args)}")
     sweep = args.sweep or ("dry-run" if payload["partners"] <= 20_000 else "report")
     if sweep == "dry-run":
         print(f"  per threshold (each a --dry-run --min-score P):")
@@ -308,8 +312,7 @@ def measure_duplicates(args, workdir: str) -> dict:
     else:
         note("find_duplicates has no --report: pairs are read from the ContactDuplicate rows.")
     print(f"find_duplicates — {args.db}, scenario {args.scenario}, {payload['contacts']} contacts, "
-          f"{len(truth)} true pairs, identifiers {'on' if args.with_id else 'off'}, phone and e-mail "
-          f"{'off' if args.no_contact_details else 'on'}")
+          f"{len(truth)} true pairs, identifiers {'on' if args.with_id else 'off'}, phone and e-mail {details(args)}")
     rss_before = _common.peak_rss_mb()
     output, elapsed = run_command("find_duplicates", *command_args)
     rss_after = _common.peak_rss_mb()
