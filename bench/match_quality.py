@@ -257,7 +257,7 @@ def measure_link(args, workdir: str) -> dict:
           f"phone and e-mail {details(args)}")
     sweep = args.sweep or ("dry-run" if payload["partners"] <= 20_000 else "report")
     if sweep == "dry-run":
-        print(f"  per threshold (each a --dry-run --min-score P):")
+        print("  per threshold (each a --dry-run --min-score P):")
         for p in args.thresholds:
             report = f"{workdir}/link_{p:g}.csv"
             output, elapsed = run_command("link_contacts", "customers", "--dry-run", "--min-score",
