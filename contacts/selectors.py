@@ -105,12 +105,14 @@ def contact_list(*, filters, user, sort=None):
     return sort, qs.order_by(*order_by)
 
 
-def contact_lookup(q, *, user, company_only=False):
-    """Up to ``LOOKUP_LIMIT`` (number, "name · city") pairs of the contacts matching ``q``, for the number
-    fields' suggestions (a person's company, a document's contact); none for a blank ``q``."""
+def contact_lookup(q, *, user=None, company_only=False):
+    """Up to ``LOOKUP_LIMIT`` (number, "name · city") pairs of the contacts ``user`` sees matching ``q``, for
+    the number fields' suggestions (a person's company, a document's contact); none for a blank ``q``.
+    Without a user every contact (the documents' forms: their roles see every contact)."""
     if not (q or "").strip():
         return []
-    qs = visible_contacts(user).filter(matches(q, "no", "name", "company_name", "city"))
+    qs = (visible_contacts(user) if user is not None else Contact.objects.all()).filter(
+        matches(q, "no", "name", "company_name", "city"))
     if company_only:
         qs = qs.filter(type=ContactType.COMPANY)
     rows = qs.order_by("name", "no").values_list("no", "name", "city")[:LOOKUP_LIMIT]

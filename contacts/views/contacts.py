@@ -91,15 +91,16 @@ def contact_detail(request, pk):
         raise Http404("No such contact.") from None
     can_change = request.user.has_perm("contacts.change_contact")
     if request.method == "GET":
-        form = ContactForm(instance=contact)
+        form = ContactForm(instance=contact, user=request.user)
         if not can_change:
             disable_all(form)
         return _render_card(request, contact, form)
     if not can_change:
         raise PermissionDenied
-    form = ContactForm(request.POST, instance=contact)
+    form = ContactForm(request.POST, instance=contact, user=request.user)
     if form.is_valid():
-        outcome = save_or_merge(form, make_form=lambda data, current: ContactForm(data, instance=current),
+        outcome = save_or_merge(form, make_form=lambda data, current: ContactForm(data, instance=current,
+                                                                                  user=request.user),
                                 reload=lambda: selectors.contact_for_card(pk, user=request.user), record=f"contact {contact.no}")
         if outcome.saved:
             messages.success(request, f"Contact {contact.no} saved.")
@@ -121,7 +122,7 @@ def contact_create(request):
     """A new company or person; ``?type=person&company=CT000001`` starts a person of that company."""
     if request.method == "POST":
         posted_type = request.POST.get("type") if request.POST.get("type") in ContactType.values else "company"
-        form = ContactForm(request.POST, instance=Contact(type=posted_type))
+        form = ContactForm(request.POST, instance=Contact(type=posted_type), user=request.user)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -141,7 +142,7 @@ def contact_create(request):
         initial = {"type": request.GET.get("type") if request.GET.get("type") in ContactType.values else "company"}
         if request.GET.get("company"):
             initial["company"] = request.GET["company"]
-        form = ContactForm(initial=initial, instance=Contact(type=initial["type"]))
+        form = ContactForm(initial=initial, instance=Contact(type=initial["type"]), user=request.user)
     return render_page(request, "contacts/contact_form.html", {"form": form})
 
 
