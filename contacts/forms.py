@@ -4,7 +4,7 @@ from django import forms
 
 from contacts.models import BusinessRelation, Contact
 from contacts.selectors import contact_lookup, visible_contacts
-from crm.forms import COUNTRY_CHOICES, LongSelect, VersionedForm
+from crm.forms import COUNTRY_CHOICES, LongSelect, VersionedForm, plain_model_choices
 from crm.search import LookupInput, offer_suggestions
 from partners.models import ContactType, SalespersonPurchaser, Territory
 
@@ -86,6 +86,10 @@ class ContactFilterForm(forms.Form):
     territory = forms.ModelChoiceField(queryset=Territory.objects.all(), to_field_name="code", required=False,
                                        empty_label="Any territory")
     country = forms.ChoiceField(required=False, choices=[("", "Any country"), *COUNTRY_CHOICES[1:]], widget=LongSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_model_choices(self)
 
     def filters(self):
         """The valid filters only: a bad value in one field does not stop the others from applying."""
