@@ -22,7 +22,8 @@ from partners.models import ContactType, CustomerTemplate
 from partners.selectors import partner_search
 
 __all__ = [
-    "FieldChange", "change_history", "sees_every_contact", "visible_contacts", "duplicate_pair", "CONTACT_COLUMNS", "contact_list", "contact_lookup", "contact_for_card",
+    "FieldChange", "change_history", "sees_every_contact", "visible_contacts", "duplicate_pair", "CONTACT_COLUMNS",
+    "contact_list", "contact_lookup", "contact_for_card",
     "contact_by_pk",
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
     "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
@@ -293,7 +294,8 @@ def contact_for_link(kind: PartnerKind, pk, *, user):
     pk = _pk(pk)
     if pk is None:
         return None
-    return contacts_for_link(kind, "", user=user).select_related("company", "territory", "salesperson").filter(pk=pk).first()
+    return (contacts_for_link(kind, "", user=user).select_related("company", "territory", "salesperson")
+            .filter(pk=pk).first())
 
 
 def duplicates_of_contact_from(kind: PartnerKind, partner, *, user) -> list[dict]:

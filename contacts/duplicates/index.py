@@ -82,7 +82,8 @@ def _index_rows_with(wanted: dict) -> list[tuple]:
     """The index rows (``IndexRow`` values) whose ``column`` holds one of its ``values`` ({column: values}).
 
     Each column is looked up on its own, "not blank" as its partial index says, so that the index is
-    used, all in one statement (UNION ALL); at most ``CANDIDATES_PER_KEY`` rows per value. On PostgreSQL each value list is sent as one array: a
+    used, all in one statement (UNION ALL); at most ``CANDIDATES_PER_KEY`` rows per value. On PostgreSQL
+    each value list is sent as one array: a
     parameter per value would cost more to quote than the lookups themselves.
     """
     if not wanted:

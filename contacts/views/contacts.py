@@ -101,7 +101,8 @@ def contact_detail(request, pk):
     if form.is_valid():
         outcome = save_or_merge(form, make_form=lambda data, current: ContactForm(data, instance=current,
                                                                                   user=request.user),
-                                reload=lambda: selectors.contact_for_card(pk, user=request.user), record=f"contact {contact.no}")
+                                reload=lambda: selectors.contact_for_card(pk, user=request.user),
+                                record=f"contact {contact.no}")
         if outcome.saved:
             messages.success(request, f"Contact {contact.no} saved.")
             if outcome.message:

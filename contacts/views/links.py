@@ -202,8 +202,8 @@ def partner_link(request, kind, pk):
     wins = all_wins(data)
     results = None
     if contact is None or request.GET.get("q") is not None:
-        results = paginate(selectors.contacts_for_link(kind, search.cleaned_data.get("q"), user=request.user), request.GET.get("page"),
-                           per_page=10)
+        results = paginate(selectors.contacts_for_link(kind, search.cleaned_data.get("q"), user=request.user),
+                           request.GET.get("page"), per_page=10)
     return render_page(request, "contacts/partner_link.html", {
         "kind": kind, "partner": partner, "contact": contact, "search": search, "results": results,
         "preview": link_preview_rows(contact, partner, default=wins) if contact else None, "errors": errors,
