@@ -241,9 +241,10 @@ def mixed_client(port, role, clock, stats, ids, rng):
             pk = rng.choice(ids["contacts"])
             save_card(stats, "save", browser, f"/contacts/{pk}/",
                       {"home_page": f"https://load.example/{rng.randint(1, 10**9)}"})
-        elif kind == "link_preview":
-            pk, customer = rng.choice(ids["unlinked_contacts"]), rng.choice(ids["unlinked_customers"])
-            timed(stats, kind, browser, "GET", f"/contacts/{pk}/link/customer/?partner={customer}",
+        elif kind == "link_preview":  # Purchasing links vendors; the others customers
+            partner_kind = "vendor" if role == "purchasing" else "customer"
+            pk, partner = rng.choice(ids["unlinked_contacts"]), rng.choice(ids[f"unlinked_{partner_kind}s"])
+            timed(stats, kind, browser, "GET", f"/contacts/{pk}/link/{partner_kind}/?partner={partner}",
                   headers={"HX-Request": "true", "HX-Target": "link-preview"})
 
 
@@ -310,7 +311,7 @@ def prepare(args):
     from django.db import connection
 
     from contacts.models import Contact, ContactBusinessRelation
-    from partners.models import Customer
+    from partners.models import Customer, Vendor
 
     call_command("migrate", verbosity=0)
     if Contact.objects.count() < args.contacts:
@@ -330,11 +331,14 @@ def prepare(args):
                               .values_list("pk", flat=True).order_by("?")[:500])
     if not unlinked_customers:  # seed_demo links every customer: the preview then compares with a linked one
         unlinked_customers = list(Customer.objects.values_list("pk", flat=True).order_by("?")[:500])
+    unlinked_vendors = (list(Vendor.objects.filter(contact_links__isnull=True).values_list("pk", flat=True)
+                             .order_by("?")[:500])
+                        or list(Vendor.objects.values_list("pk", flat=True).order_by("?")[:500]))
     names = Contact.objects.values_list("name", flat=True).order_by("?")[:300]
     words = sorted({word[:4].lower() for name in names for word in name.split() if len(word) >= 4})
     ids = {"contacts": contacts, "unlinked_contacts": unlinked_contacts or contacts,
-           "unlinked_customers": unlinked_customers, "pages": max(1, Contact.objects.count() // 25),
-           "words": words or ["a"]}
+           "unlinked_customers": unlinked_customers, "unlinked_vendors": unlinked_vendors,
+           "pages": max(1, Contact.objects.count() // 25), "words": words or ["a"]}
     rng.shuffle(ids["words"])
     return ids, linked
 
