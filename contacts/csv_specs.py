@@ -4,14 +4,14 @@ The export writes what the contact list shows: the same filter form and selector
 
 from contacts.forms import ContactFilterForm
 from contacts.models import Contact
-from contacts.selectors import contact_list
+from contacts.selectors import contact_list, visible_contacts
 from crm.csv_io import CsvSpec, register
 from partners.csv_specs import PARTY_COLUMNS
 
 
-def listed_contacts(query):
-    """The contacts the list shows for ``query`` (its search, filters and sort)."""
-    return contact_list(filters=ContactFilterForm(query).filters(), sort=query.get("sort"))[1]
+def listed_contacts(query, user):
+    """The contacts the list shows ``user`` for ``query`` (its search, filters and sort)."""
+    return contact_list(filters=ContactFilterForm(query).filters(), user=user, sort=query.get("sort"))[1]
 
 
 CONTACT_CSV = register(CsvSpec(
@@ -21,4 +21,5 @@ CONTACT_CSV = register(CsvSpec(
     lookups={"company": "no", "territory": "code", "salesperson": "code"},
     list_url="contacts:list",
     list_rows=listed_contacts,
+    visible_rows=visible_contacts,
 ))

@@ -3,8 +3,8 @@
 from django import forms
 
 from contacts.models import BusinessRelation, Contact
-from contacts.selectors import contact_lookup
-from crm.forms import COUNTRY_CHOICES, VersionedForm
+from contacts.selectors import contact_lookup, visible_contacts
+from crm.forms import COUNTRY_CHOICES, LongSelect, VersionedForm, plain_model_choices
 from crm.search import LookupInput, offer_suggestions
 from partners.models import ContactType, SalespersonPurchaser, Territory
 
@@ -33,8 +33,12 @@ class ContactForm(VersionedForm):
 
     PERSON_ONLY = ("first_name", "middle_name", "surname", "initials", "job_title", "company")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        """``user``: whose contacts the company number and its suggestions may name (``visible_contacts``)."""
         super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None and "company" in self.fields:
+            self.fields["company"].queryset = visible_contacts(user).filter(type=ContactType.COMPANY)
         if self.instance.pk and self.instance.company_id and not self.is_bound:
             self.initial["company"] = self.instance.company.no
         if self.instance.type == ContactType.COMPANY:
@@ -63,7 +67,7 @@ class ContactForm(VersionedForm):
             company = cleaned.get("company")
             if company is not None and self.instance.pk and company.pk == self.instance.pk:
                 self.add_error("company", "A contact cannot be its own company.")
-        offer_suggestions(self, "company", lambda text: contact_lookup(text, company_only=True))
+        offer_suggestions(self, "company", lambda text: contact_lookup(text, user=self.user, company_only=True))
         return cleaned
 
     def _parts_changed(self):
@@ -81,7 +85,11 @@ class ContactFilterForm(forms.Form):
                                          required=False, empty_label="Any salesperson")
     territory = forms.ModelChoiceField(queryset=Territory.objects.all(), to_field_name="code", required=False,
                                        empty_label="Any territory")
-    country = forms.ChoiceField(required=False, choices=[("", "Any country"), *COUNTRY_CHOICES[1:]])
+    country = forms.ChoiceField(required=False, choices=[("", "Any country"), *COUNTRY_CHOICES[1:]], widget=LongSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_model_choices(self)
 
     def filters(self):
         """The valid filters only: a bad value in one field does not stop the others from applying."""

@@ -47,6 +47,15 @@ class Contact(VatParty):
 
     Type = ContactType
 
+    # Only the indexes a reader uses (every save of a contact writes every index of the table; issue 15,
+    # bench/write_growth.py): no index on search_name or created_at (nothing filters or sorts contacts by them)
+    # and a plain B-tree on name (sorting, lookups) without the text-pattern twin that db_index adds on
+    # PostgreSQL (searches use the trigram indexes on crm_fold, crm.search_indexes).
+    name = models.CharField(max_length=100, blank=True)
+    search_name = models.CharField(max_length=100, blank=True,
+                                   help_text="Follows the name in capitals unless you set it yourself.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
     no = models.CharField("no.", max_length=20, unique=True, blank=True)
     type = models.CharField(max_length=10, choices=ContactType.choices, default=ContactType.COMPANY)
     company = models.ForeignKey(
@@ -75,10 +84,10 @@ class Contact(VatParty):
     class Meta:
         ordering = ["no"]
         indexes = [
+            # the list's sortable columns (no: its unique index; country, type, relation: few values)
+            models.Index(fields=["name"], name="contact_name_idx"),
             models.Index(fields=["company_name"], name="contact_company_name_idx"),
-            models.Index(fields=["email"], name="contact_email_idx"),
             models.Index(fields=["city"], name="contact_city_idx"),
-            models.Index(fields=["type", "contact_business_relation"], name="contact_type_relation_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(type__in=ContactType.values), name="contact_type_valid"),

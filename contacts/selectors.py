@@ -11,8 +11,8 @@ from django.db.models.functions import Coalesce
 
 from contacts import sync
 from contacts.duplicates import index as duplicate_index
-from contacts.models import Contact, ContactBusinessRelation, InteractionLogEntry, MarketingSetup, MergedContact, \
-    contact_delete_consequences
+from contacts.models import BusinessRelationSummary, Contact, ContactBusinessRelation, ContactDuplicate, \
+    InteractionLogEntry, LinkToTable, MarketingSetup, MergedContact, contact_delete_consequences
 from crm.change_history import FieldChange, change_history
 from crm.search import LOOKUP_LIMIT, lookup_label, matches
 from crm.sorting import sort_key
@@ -22,7 +22,8 @@ from partners.models import ContactType, CustomerTemplate
 from partners.selectors import partner_search
 
 __all__ = [
-    "FieldChange", "change_history", "CONTACT_COLUMNS", "contact_list", "contact_lookup", "contact_for_card",
+    "FieldChange", "change_history", "sees_every_contact", "visible_contacts", "duplicate_pair", "CONTACT_COLUMNS",
+    "contact_list", "contact_lookup", "contact_for_card",
     "contact_by_pk",
     "relations_of", "persons_of", "partners_for_link", "partner_for_link", "link_fields", "contacts_for_link",
     "contact_for_link", "partner_link", "link_preview", "templates_for", "partner_contact", "contact_of",
@@ -51,13 +52,41 @@ def _pk(value):
 
 
 # ---------------------------------------------------------------------------------------------
+# Which contacts a user sees (README "Using the application": the roles): every read below starts here
+# ---------------------------------------------------------------------------------------------
+
+
+def sees_every_contact(user) -> bool:
+    """Sales, Purchasing and Administrators (anyone who may see customers or vendors, or no partner at all)
+    see every contact; Finance — bank accounts only — sees the contacts of banks."""
+    return (user.is_superuser or user.has_perm("partners.view_customer") or user.has_perm("partners.view_vendor")
+            or not user.has_perm("partners.view_bankaccount"))
+
+
+def _bank_contacts() -> Q:
+    """A company linked to a bank account, and the persons of such a company."""
+    bank_links = ContactBusinessRelation.objects.filter(link_to_table=LinkToTable.BANK_ACCOUNT)
+    return Q(Exists(bank_links.filter(contact_id=OuterRef("pk")))) | Q(
+        Exists(bank_links.filter(contact_id=OuterRef("company_id"))))
+
+
+def visible_contacts(user):
+    """The contacts ``user`` may see: the rows of the list, the export, the lookups, the duplicates page, and
+    the only ones whose card opens (any other answers 404, as if it did not exist)."""
+    if sees_every_contact(user):
+        return Contact.objects.all()
+    return Contact.objects.filter(_bank_contacts())
+
+
+# ---------------------------------------------------------------------------------------------
 # List, card, delete
 # ---------------------------------------------------------------------------------------------
 
 
-def contact_list(*, filters, sort=None):
-    """(sort parameter, contacts matching the list's search and filters in that order); salesperson joined."""
-    qs = Contact.objects.select_related("salesperson")
+def contact_list(*, filters, user, sort=None):
+    """(sort parameter, the contacts ``user`` sees matching the list's search and filters in that order);
+    salesperson joined."""
+    qs = visible_contacts(user).select_related("salesperson")
     q = filters.get("q", "").strip()
     if q:
         qs = qs.filter(matches(q, "no", "name", "company_name", "email", "phone_no", "mobile_phone_no", "city"))
@@ -77,32 +106,34 @@ def contact_list(*, filters, sort=None):
     return sort, qs.order_by(*order_by)
 
 
-def contact_lookup(q, *, company_only=False):
-    """Up to ``LOOKUP_LIMIT`` (number, "name · city") pairs of the contacts matching ``q``, for the number
-    fields' suggestions (a person's company, a document's contact); none for a blank ``q``."""
+def contact_lookup(q, *, user=None, company_only=False):
+    """Up to ``LOOKUP_LIMIT`` (number, "name · city") pairs of the contacts ``user`` sees matching ``q``, for
+    the number fields' suggestions (a person's company, a document's contact); none for a blank ``q``.
+    Without a user every contact (the documents' forms: their roles see every contact)."""
     if not (q or "").strip():
         return []
-    qs = Contact.objects.filter(matches(q, "no", "name", "company_name", "city"))
+    qs = (visible_contacts(user) if user is not None else Contact.objects.all()).filter(
+        matches(q, "no", "name", "company_name", "city"))
     if company_only:
         qs = qs.filter(type=ContactType.COMPANY)
     rows = qs.order_by("name", "no").values_list("no", "name", "city")[:LOOKUP_LIMIT]
     return [(no, lookup_label(name, city)) for no, name, city in rows]
 
 
-def contact_for_card(pk):
-    """The contact with the card's joins; ``Contact.DoesNotExist`` when there is none."""
-    return Contact.objects.select_related("company", "salesperson", "territory").get(pk=pk)
+def contact_for_card(pk, *, user):
+    """The contact with the card's joins; ``Contact.DoesNotExist`` when there is none that ``user`` sees."""
+    return visible_contacts(user).select_related("company", "salesperson", "territory").get(pk=pk)
 
 
-def contact_or_none(value):
-    """The contact whose id ``value`` (from a query string) names, or None."""
+def contact_or_none(value, *, user):
+    """The contact ``user`` sees whose id ``value`` (from a query string) names, or None."""
     pk = _pk(value)
-    return Contact.objects.filter(pk=pk).first() if pk is not None else None
+    return visible_contacts(user).filter(pk=pk).first() if pk is not None else None
 
 
-def contact_by_pk(pk):
-    """The bare contact row; ``Contact.DoesNotExist`` when there is none."""
-    return Contact.objects.get(pk=pk)
+def contact_by_pk(pk, *, user):
+    """The bare contact row; ``Contact.DoesNotExist`` when there is none that ``user`` sees."""
+    return visible_contacts(user).get(pk=pk)
 
 
 def merged_into(pk):
@@ -234,14 +265,18 @@ def link_fields(kind: PartnerKind):
     return list(sync.BOTH_WAYS[kind.key])
 
 
-def contacts_for_link(kind: PartnerKind, q):
-    """Contacts matching ``q`` for "Link with contact" on a partner card.
+def contacts_for_link(kind: PartnerKind, q, *, user):
+    """Contacts matching ``q`` for "Link with contact" on a partner card: those ``user`` sees and, for a user
+    who sees only some (Finance), also the contacts with no business relation yet (a bank's contact before
+    its first bank account is linked).
 
     Each row has ``linked_partner_no`` / ``linked_partner_name`` when the contact that would hold the link
     (a person's company, else the contact itself) already links a partner of ``kind``; those that can be
     chosen come first, the linked ones after (each by number).
     """
     qs = Contact.objects.all()
+    if not sees_every_contact(user):
+        qs = qs.filter(_bank_contacts() | Q(contact_business_relation=BusinessRelationSummary.NONE))
     q = (q or "").strip()
     if q:
         qs = qs.filter(matches(q, "no", "name", "company_name", "city", "email", "phone_no"))
@@ -254,15 +289,16 @@ def contacts_for_link(kind: PartnerKind, q):
     ).order_by("is_linked", "no", "pk")
 
 
-def contact_for_link(kind: PartnerKind, pk):
+def contact_for_link(kind: PartnerKind, pk, *, user):
     """The contact chosen in "Link with contact" (annotated as in ``contacts_for_link``), or None for a bad id."""
     pk = _pk(pk)
     if pk is None:
         return None
-    return contacts_for_link(kind, "").select_related("company", "territory", "salesperson").filter(pk=pk).first()
+    return (contacts_for_link(kind, "", user=user).select_related("company", "territory", "salesperson")
+            .filter(pk=pk).first())
 
 
-def duplicates_of_contact_from(kind: PartnerKind, partner) -> list[dict]:
+def duplicates_of_contact_from(kind: PartnerKind, partner, *, user) -> list[dict]:
     """Existing contacts that the contact "Create contact" would make from ``partner`` looks like, best first.
 
     The would-be contact is scored against the duplicate index as ``create_contacts_from --dry-run``
@@ -279,25 +315,38 @@ def duplicates_of_contact_from(kind: PartnerKind, partner) -> list[dict]:
              in duplicate_index.find_for_new_contacts([would_be], dry_run=True, setup=setup)}
     if not found:
         return []
-    contacts = contacts_for_link(kind, "").filter(pk__in=list(found))
+    contacts = contacts_for_link(kind, "", user=user).filter(pk__in=list(found))
     items = [{"contact": c, "score": found[c.pk][0], "reasons": found[c.pk][1]} for c in contacts]
     return sorted(items, key=lambda item: (-item["score"], item["contact"].no))
 
 
-def duplicate_pairs(*, contact_pk=None):
-    """Pairs still to review (the Duplicates page), best first; with ``contact_pk`` only that contact's
-    (an id that cannot be one: none)."""
+def duplicate_pairs(*, user, contact_pk=None):
+    """Pairs still to review (the Duplicates page) whose two contacts ``user`` sees, best first; with
+    ``contact_pk`` only that contact's (an id that cannot be one: none)."""
     pairs = duplicate_index.open_pairs()
+    if not sees_every_contact(user):
+        visible = visible_contacts(user).values("pk")
+        pairs = pairs.filter(contact__in=visible, duplicate__in=visible)
     if contact_pk in (None, ""):
         return pairs
     pk = _pk(contact_pk)
     return pairs.filter(Q(contact_id=pk) | Q(duplicate_id=pk)) if pk else pairs.none()
 
 
-def duplicates_found_by_last_save(contact, *, limit=5):
-    """The open pairs of ``contact`` that its creation or last save found: the duplicate index stores
-    them (``found_at``) after the row was written (``updated_at``) in the same change set."""
-    return list(duplicate_pairs(contact_pk=contact.pk).filter(found_at__gte=contact.updated_at)[:limit])
+def duplicate_pair(pk, *, user, related=()):
+    """A pair of the Duplicates page ``user`` sees both contacts of; ``ContactDuplicate.DoesNotExist`` else."""
+    pairs = ContactDuplicate.objects.select_related(*related) if related else ContactDuplicate.objects.all()
+    if not sees_every_contact(user):
+        visible = visible_contacts(user).values("pk")
+        pairs = pairs.filter(contact__in=visible, duplicate__in=visible)
+    return pairs.get(pk=_pk(pk) or 0)
+
+
+def duplicates_found_by_last_save(contact, *, user, limit=5):
+    """The open pairs of ``contact`` that its creation or last save found (of those ``user`` sees): the
+    duplicate index stores them (``found_at``) after the row was written (``updated_at``) in the same
+    change set."""
+    return list(duplicate_pairs(user=user, contact_pk=contact.pk).filter(found_at__gte=contact.updated_at)[:limit])
 
 
 def partner_link(partner, kind: PartnerKind):

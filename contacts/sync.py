@@ -349,17 +349,24 @@ def _derive_partner_values(model, partners) -> None:
 def push_to_partners(contact_ids, *, reason: str, kinds_=KINDS) -> dict[str, list[int]]:
     """Every partner linked to one of these contacts takes its contact's mapped values where they differ.
 
-    Per chunk one query finds the drifting pairs of every kind; per kind with drift one ``UPDATE … FROM``
+    Per chunk one query finds the kinds the contacts are linked to and one the drifting pairs of those
+    kinds (none when no contact of the chunk has a partner); per kind with drift one ``UPDATE … FROM``
     (a join with the link row and the contact), version bumped, and one history insert. Returns the
     partners changed per kind.
     """
     contact_ids = list(contact_ids)
-    wanted = list(kinds_)
-    drifting = Q()
-    for kind in wanted:
-        drifting |= Q(link_to_table=kind) & drift_condition(kind)
-    found = {kind: [] for kind in wanted}
+    found = {kind: [] for kind in kinds_}
     for chunk in _chunks(contact_ids):
+        # the kinds these contacts are linked to first: the drift query (a join per kind, costly to build
+        # and to plan) only for those, and none for contacts without a partner (most saves)
+        wanted = sorted(set(ContactBusinessRelation.objects.filter(among("contact_id", chunk))
+                            .filter(link_to_table__in=list(kinds_)).values_list("link_to_table", flat=True)
+                            .distinct()), key=list(kinds_).index)
+        if not wanted:
+            continue
+        drifting = Q()
+        for kind in wanted:
+            drifting |= Q(link_to_table=kind) & drift_condition(kind)
         rows = (ContactBusinessRelation.objects.filter(among("contact_id", chunk)).filter(drifting)
                 .values_list("link_to_table", *(f"{kind}_id" for kind in wanted)))
         for kind, *partner_ids in rows:

@@ -45,9 +45,11 @@ class CsvSpec:
     key: str = "no"
     name: str = ""  # the CSV screens' URL word (/contacts/csv/<name>/export/); default: the model's name
     list_url: str = ""  # URL name of the list screen the CSV screens return to ("" → see crm.csv_views)
-    # The rows the list screen shows for a query string (its search, filters and sort), read by the list's own
-    # selector: the export writes exactly those. None: every row.
+    # The rows the list screen shows a user for a query string (its search, filters and sort), read by the
+    # list's own selector (``list_rows(query, user)``): the export writes exactly those. None: every row.
     list_rows: Callable | None = None
+    # The rows a user may see and so update by import (``visible_rows(user)``, a queryset); None: every row.
+    visible_rows: Callable | None = None
 
     def __post_init__(self):
         self.name = self.name or self.model._meta.model_name
@@ -332,8 +334,9 @@ def _database_refusal(spec, exc, rows, row=None) -> str:
 # --- preview and import ----------------------------------------------------------------------------------------
 
 
-def preview(spec: CsvSpec, text: str) -> ImportPreview:
-    """Validate every row of ``text``; nothing is written."""
+def preview(spec: CsvSpec, text: str, *, user=None) -> ImportPreview:
+    """Validate every row of ``text``; nothing is written. A row whose key names a record ``user`` does not
+    see (``spec.visible_rows``) is refused, as for a number taken."""
     result = ImportPreview(spec=spec)
     text = text.lstrip("\ufeff")
     try:
@@ -376,8 +379,15 @@ def preview(spec: CsvSpec, text: str) -> ImportPreview:
         return result
 
     manager = spec.model._default_manager
+    if spec.visible_rows is not None and user is not None:
+        manager = spec.visible_rows(user)
     keys = [dict(zip(header, cells, strict=False)).get(spec.key, "").strip() for _, cells in raw_rows]
     wanted_keys = [k for k in keys if k]
+    hidden = set()
+    if manager is not spec.model._default_manager:
+        hidden = (set(spec.model._default_manager.filter(**{f"{spec.key}__in": wanted_keys})
+                      .values_list(spec.key, flat=True))
+                  - set(manager.filter(**{f"{spec.key}__in": wanted_keys}).values_list(spec.key, flat=True)))
     existing = {getattr(obj, spec.key): obj for obj in manager.filter(**{f"{spec.key}__in": wanted_keys})}
     shown_columns = [c for c in spec.columns if c in header]  # the update preview's "old" values, as exported
     old_cells = {row[0]: dict(zip(shown_columns, row[1:], strict=True)) for row in manager.filter(
@@ -400,6 +410,8 @@ def preview(spec: CsvSpec, text: str) -> ImportPreview:
             row.errors.append(f"{spec.key}: “{key}” is also on line {seen_keys[key]}; a number can be imported once.")
         if key:
             seen_keys.setdefault(key, line)
+        if key in hidden:
+            row.errors.append(f"{spec.key}: “{key}” is taken by a record you may not change.")
         instance = existing.get(key) if key else None
         row.action = "update" if instance is not None else "create"
         data = {}
@@ -444,7 +456,7 @@ def _save_order(rows):
     return [r for r in rows if not r.takes_next_number] + [r for r in rows if r.takes_next_number]
 
 
-def run_import(spec: CsvSpec, text: str, *, exclude_bad_rows: bool = False) -> tuple[ImportPreview, int]:
+def run_import(spec: CsvSpec, text: str, *, exclude_bad_rows: bool = False, user=None) -> tuple[ImportPreview, int]:
     """Validate and, when allowed, save every good row in one transaction. Returns (preview, rows saved).
 
     Raises ValidationError (nothing written) when the file has errors, when rows have errors and
@@ -452,7 +464,7 @@ def run_import(spec: CsvSpec, text: str, *, exclude_bad_rows: bool = False) -> t
     database (a number someone else took meanwhile, a code deleted meanwhile): a message naming the line
     and column, never the database's own words.
     """
-    result = preview(spec, text)
+    result = preview(spec, text, user=user)
     if result.file_errors:
         raise ValidationError(result.file_errors)
     if result.bad_rows and not exclude_bad_rows:

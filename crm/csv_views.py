@@ -42,7 +42,7 @@ def list_url(spec):
 @require_GET
 def csv_export(request, kind):
     spec = _spec(request, kind, ["view"])
-    return csv_io.export_response(spec, spec.list_rows(request.GET) if spec.list_rows else None)
+    return csv_io.export_response(spec, spec.list_rows(request.GET, request.user) if spec.list_rows else None)
 
 
 class UploadForm(forms.Form):
@@ -74,7 +74,8 @@ def csv_import(request, kind):
         upload = context["upload"] = UploadForm(request.POST, request.FILES)
         if upload.is_valid():
             text = upload.cleaned_data["file"]
-            context.update(preview=csv_io.preview(spec, text), confirm=ConfirmForm(initial={"csv_text": text}))
+            context.update(preview=csv_io.preview(spec, text, user=request.user),
+                           confirm=ConfirmForm(initial={"csv_text": text}))
         return render_page(request, TEMPLATE, context)
     confirm = ConfirmForm(request.POST)
     if not confirm.is_valid():
@@ -82,9 +83,11 @@ def csv_import(request, kind):
         return render_page(request, TEMPLATE, context)
     text = confirm.cleaned_data["csv_text"]
     try:
-        result, saved = csv_io.run_import(spec, text, exclude_bad_rows=confirm.cleaned_data["exclude_bad_rows"])
+        result, saved = csv_io.run_import(spec, text, exclude_bad_rows=confirm.cleaned_data["exclude_bad_rows"],
+                                          user=request.user)
     except ValidationError as exc:
-        context.update(preview=csv_io.preview(spec, text), confirm=confirm, errors=exc.messages)
+        context.update(preview=csv_io.preview(spec, text, user=request.user), confirm=confirm,
+                       errors=exc.messages)
         return render_page(request, TEMPLATE, context)
     skipped = len(result.bad_rows)
     messages.success(request, f"Imported {saved} {spec.label}"

@@ -20,7 +20,7 @@ def _screens(model):
     ``partners:bank-account-list``, the bank accounts that list shows for a query."""
     kind = kinds.of(model)
     return {"name": kind.key, "list_url": f"partners:{kind.slug}-list",
-            "list_rows": lambda query: listed_partners(kind, query)}
+            "list_rows": lambda query, user: listed_partners(kind, query)}
 
 
 PARTY_COLUMNS = ("name", "name_2", "search_name", "address", "address_2", "city", "post_code", "county",

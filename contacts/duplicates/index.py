@@ -24,6 +24,10 @@ from contacts.models import (DUPLICATE_SEARCH_KEYS, Contact, ContactDuplicate, D
 from crm.bulk_insert import analyze, insert_values
 
 LOOKUP_CHUNK = 500
+# Candidates read per key value (the lowest contact ids first): a name, VAT no., e-mail or phone shared by more
+# contacts than this is no sign of a duplicate (a switchboard, a placeholder), and reading and scoring all
+# of them would make a save's cost grow with the table (issue 15).
+CANDIDATES_PER_KEY = 200
 
 # An index row as read back for scoring: a plain tuple (no model instance per row).
 IndexRow = namedtuple("IndexRow", ["contact_id", *DUPLICATE_SEARCH_KEYS])
@@ -78,20 +82,25 @@ def _index_rows_with(wanted: dict) -> list[tuple]:
     """The index rows (``IndexRow`` values) whose ``column`` holds one of its ``values`` ({column: values}).
 
     Each column is looked up on its own, "not blank" as its partial index says, so that the index is
-    used, all in one statement (UNION ALL). On PostgreSQL each value list is sent as one array: a
+    used, all in one statement (UNION ALL); at most ``CANDIDATES_PER_KEY`` rows per value. On PostgreSQL
+    each value list is sent as one array: a
     parameter per value would cost more to quote than the lookups themselves.
     """
     if not wanted:
         return []
     quote = connection.ops.quote_name
     table, columns = quote(DuplicateSearchString._meta.db_table), ", ".join(map(quote, IndexRow._fields))
+
+    def ranked(column, condition):  # at most CANDIDATES_PER_KEY rows per value of the column
+        return (f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY {quote(column)} "
+                f"ORDER BY {quote('contact_id')}) AS rank_in_key FROM {table} WHERE {condition} "
+                f"AND {quote(column)} <> '') ranked WHERE rank_in_key <= {CANDIDATES_PER_KEY}")
+
     if connection.vendor == "postgresql":
-        sql = " UNION ALL ".join(f"SELECT {columns} FROM {table} WHERE {quote(column)} = ANY(%s) "
-                                 f"AND {quote(column)} <> ''" for column in wanted)
+        sql = " UNION ALL ".join(ranked(column, f"{quote(column)} = ANY(%s)") for column in wanted)
         params = [list(values) for values in wanted.values()]
     else:
-        sql = " UNION ALL ".join(f"SELECT {columns} FROM {table} WHERE {quote(column)} IN "
-                                 f"({', '.join(['%s'] * len(values))}) AND {quote(column)} <> ''"
+        sql = " UNION ALL ".join(ranked(column, f"{quote(column)} IN ({', '.join(['%s'] * len(values))})")
                                  for column, values in wanted.items())
         params = [value for values in wanted.values() for value in values]
     with connection.cursor() as cursor:

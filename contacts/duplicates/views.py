@@ -6,7 +6,8 @@ Thin views: the rules (index, detection, merge) live in contacts.duplicates (ind
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts import selectors
@@ -23,18 +24,26 @@ from crm.permissions import require
 def duplicate_list(request):
     """The pairs to review; ``?contact=<pk>`` shows only that contact's (where "possible duplicate" notes link)."""
     contact_pk = request.GET.get("contact")
-    page = paginate(selectors.duplicate_pairs(contact_pk=contact_pk), request.GET.get("page"))
+    page = paginate(selectors.duplicate_pairs(user=request.user, contact_pk=contact_pk), request.GET.get("page"))
     can_merge = request.user.has_perms(["contacts.change_contact", "contacts.delete_contact"])
-    contact = selectors.contact_or_none(contact_pk) if contact_pk else None
+    contact = selectors.contact_or_none(contact_pk, user=request.user) if contact_pk else None
     return render_page(request, "contacts/duplicate_list.html",
                        {"page": page, "can_merge": can_merge, "contact": contact, "filtered": bool(contact_pk)},
                        regions=("pairs",))
 
 
+def _pair(request, pk, related=()):
+    """The pair ``pk`` if the user sees both its contacts; 404 otherwise."""
+    try:
+        return selectors.duplicate_pair(pk, user=request.user, related=related)
+    except ContactDuplicate.DoesNotExist:
+        raise Http404("No such pair of contacts.") from None
+
+
 @require_POST
 @require("contacts.change_contact")
 def duplicate_separate(request, pk):
-    pair = get_object_or_404(ContactDuplicate, pk=pk)
+    pair = _pair(request, pk)
     duplicates.mark_separate(pair)
     messages.success(request, f"Contacts {pair.contact.no} and {pair.duplicate.no} are marked as not duplicates.")
     return redirect("contacts:duplicates")
@@ -77,7 +86,7 @@ def _shown(contact, name):
 @require_http_methods(["GET", "POST"])
 @require("contacts.change_contact", "contacts.delete_contact")
 def duplicate_merge(request, pk):
-    pair = get_object_or_404(ContactDuplicate.objects.select_related("contact", "duplicate"), pk=pk)
+    pair = _pair(request, pk, related=("contact", "duplicate"))
     form = MergeForm(request.POST or None, first=pair.contact, second=pair.duplicate)
     errors = []
     if request.method == "POST" and form.is_valid():

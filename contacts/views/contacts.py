@@ -27,7 +27,8 @@ from partners.models import ContactType
 @require("contacts.view_contact")
 def contact_list(request):
     filter_form = ContactFilterForm(request.GET)
-    sort, contacts = selectors.contact_list(filters=filter_form.filters(), sort=request.GET.get("sort"))
+    sort, contacts = selectors.contact_list(filters=filter_form.filters(), user=request.user,
+                                            sort=request.GET.get("sort"))
     context = {"filter_form": filter_form, "page": paginate(contacts, request.GET.get("page")), "sort": sort,
                "columns": sort_columns(sort, selectors.CONTACT_COLUMNS)}
     return render_page(request, "contacts/contact_list.html", context, regions=("results",))
@@ -64,7 +65,7 @@ def _card_context(request, contact, form):
 
 def _say_possible_duplicates(request, contact):
     """Tell the user at once when creating or saving ``contact`` found possible duplicates of it."""
-    for pair in selectors.duplicates_found_by_last_save(contact):
+    for pair in selectors.duplicates_found_by_last_save(contact, user=request.user):
         other = pair.duplicate if pair.contact_id == contact.pk else pair.contact
         messages.warning(request, format_html(
             'Contact {} may be a duplicate of <a href="{}">{} {}</a> ({}%: {}). '
@@ -85,21 +86,23 @@ def contact_detail(request, pk):
     """The contact card. POST saves the edit form; over a newer version of the contact it merges the user's
     changes with it, or asks about the fields both changed (``crm.concurrency.save_or_merge``)."""
     try:
-        contact = selectors.contact_for_card(pk)
+        contact = selectors.contact_for_card(pk, user=request.user)
     except Contact.DoesNotExist:
         raise Http404("No such contact.") from None
     can_change = request.user.has_perm("contacts.change_contact")
     if request.method == "GET":
-        form = ContactForm(instance=contact)
+        form = ContactForm(instance=contact, user=request.user)
         if not can_change:
             disable_all(form)
         return _render_card(request, contact, form)
     if not can_change:
         raise PermissionDenied
-    form = ContactForm(request.POST, instance=contact)
+    form = ContactForm(request.POST, instance=contact, user=request.user)
     if form.is_valid():
-        outcome = save_or_merge(form, make_form=lambda data, current: ContactForm(data, instance=current),
-                                reload=lambda: selectors.contact_for_card(pk), record=f"contact {contact.no}")
+        outcome = save_or_merge(form, make_form=lambda data, current: ContactForm(data, instance=current,
+                                                                                  user=request.user),
+                                reload=lambda: selectors.contact_for_card(pk, user=request.user),
+                                record=f"contact {contact.no}")
         if outcome.saved:
             messages.success(request, f"Contact {contact.no} saved.")
             if outcome.message:
@@ -120,7 +123,7 @@ def contact_create(request):
     """A new company or person; ``?type=person&company=CT000001`` starts a person of that company."""
     if request.method == "POST":
         posted_type = request.POST.get("type") if request.POST.get("type") in ContactType.values else "company"
-        form = ContactForm(request.POST, instance=Contact(type=posted_type))
+        form = ContactForm(request.POST, instance=Contact(type=posted_type), user=request.user)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -129,13 +132,18 @@ def contact_create(request):
                 form.add_error(None, exc)
             else:
                 messages.success(request, f"Contact {contact.no} {contact.name} created.")
+                if not (selectors.sees_every_contact(request.user)
+                        or selectors.visible_contacts(request.user).filter(pk=contact.pk).exists()):
+                    messages.info(request, f"Contact {contact.no} is not among the contacts of banks you work "
+                                           "with: link it with a bank account (from the bank account's card).")
+                    return redirect("contacts:list")
                 _say_possible_duplicates(request, contact)
                 return redirect(contact)
     else:
         initial = {"type": request.GET.get("type") if request.GET.get("type") in ContactType.values else "company"}
         if request.GET.get("company"):
             initial["company"] = request.GET["company"]
-        form = ContactForm(initial=initial, instance=Contact(type=initial["type"]))
+        form = ContactForm(initial=initial, instance=Contact(type=initial["type"]), user=request.user)
     return render_page(request, "contacts/contact_form.html", {"form": form})
 
 
@@ -146,7 +154,7 @@ def contact_delete(request, pk):
     """Confirm (saying what will happen), then delete: a company takes its persons with it; linked partners
     stay; the service refuses while open documents would lose their contact."""
     try:
-        contact = selectors.contact_by_pk(pk)
+        contact = selectors.contact_by_pk(pk, user=request.user)
     except Contact.DoesNotExist:
         raise Http404("No such contact.") from None
     errors = []

@@ -73,7 +73,7 @@ def _contact_and_kind(request, pk, key, action):
     if not (request.user.has_perm(kind.perm(action)) and request.user.has_perm("contacts.change_contact")):
         raise PermissionDenied
     try:
-        return selectors.contact_for_card(pk), kind
+        return selectors.contact_for_card(pk, user=request.user), kind
     except Contact.DoesNotExist:
         raise Http404("No such contact.") from None
 
@@ -188,7 +188,7 @@ def partner_link(request, kind, pk):
     if partner is None:
         raise Http404(f"No such {kind.label}.")
     data = request.POST if request.method == "POST" else request.GET
-    contact = selectors.contact_for_link(kind, data.get("contact"))
+    contact = selectors.contact_for_link(kind, data.get("contact"), user=request.user)
     errors = []
     if request.method == "POST":
         if contact is None:
@@ -202,8 +202,8 @@ def partner_link(request, kind, pk):
     wins = all_wins(data)
     results = None
     if contact is None or request.GET.get("q") is not None:
-        results = paginate(selectors.contacts_for_link(kind, search.cleaned_data.get("q")), request.GET.get("page"),
-                           per_page=10)
+        results = paginate(selectors.contacts_for_link(kind, search.cleaned_data.get("q"), user=request.user),
+                           request.GET.get("page"), per_page=10)
     return render_page(request, "contacts/partner_link.html", {
         "kind": kind, "partner": partner, "contact": contact, "search": search, "results": results,
         "preview": link_preview_rows(contact, partner, default=wins) if contact else None, "errors": errors,
@@ -220,7 +220,7 @@ def partner_create_contact(request, kind, pk):
     """
     partner = _partner(request, kind, pk, may_create_contact)
     if not request.POST.get("anyway") and selectors.partner_link(partner, kind) is None:
-        candidates = selectors.duplicates_of_contact_from(kind, partner)
+        candidates = selectors.duplicates_of_contact_from(kind, partner, user=request.user)
         if candidates:
             return render_page(request, "contacts/partner_create_contact.html",
                                {"kind": kind, "partner": partner, "candidates": candidates})

@@ -16,6 +16,6 @@ def contact_lookup(request):
     company_only = request.GET.get("type") == "company"
     return render_page(request, "crm/lookup.html", {
         "what": "a company contact" if company_only else "a contact", "q": q,
-        "rows": selectors.contact_lookup(q, company_only=company_only),
+        "rows": selectors.contact_lookup(q, user=request.user, company_only=company_only),
         "keep": [("type", "company")] if company_only else [],
     }, regions=("options",), default_region="options")
