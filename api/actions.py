@@ -15,7 +15,7 @@ from api.errors import Problem
 from api.idempotency import idempotent
 from api.partners import RESOURCES
 from api.schemas import BankAccountOut, ContactOut, CustomerOut, Id, VendorOut
-from contacts import services
+from contacts import selectors, services
 from contacts.duplicates.merge import MERGE_FIELDS, differing_fields, merge_contacts
 from contacts.models import Contact, ContactDuplicate
 from partners import kinds
@@ -56,8 +56,8 @@ class MergePreview(Schema):
     fields: list[MergeField]
 
 
-def _contact(pk):
-    return CONTACTS.find(pk)
+def _contact(pk, user):
+    return CONTACTS.find(pk, user)
 
 
 @router.post("/contacts/{id}/create-partner", response={201: CustomerOut | VendorOut | BankAccountOut, **PROBLEMS})
@@ -65,11 +65,11 @@ def create_partner(request, id: Path[Id], payload: CreatePartnerIn):
     """Create as customer / vendor / bank account (``contacts.services.create_partner_from_contact``)."""
     kind = kinds.get(payload.kind)
     auth.require(request, "contacts.view_contact", "contacts.change_contact", kind.perm("add"))
-    contact = _contact(id)
+    contact = _contact(id, request.user)
 
     def make():
         partner = services.create_partner_from_contact(contact, kind.key, template=payload.template or None)
-        response = RESOURCES[kind.key].respond(request, RESOURCES[kind.key].get(partner.pk), status=201,
+        response = RESOURCES[kind.key].respond(request, RESOURCES[kind.key].written(partner.pk), status=201,
                                                conditional=False)
         response["Location"] = f"/api/v1/{kind.word}/{partner.pk}"
         return response
@@ -82,11 +82,11 @@ def _register_create_contact(kind):
                  operation_id=f"{kind.key}_create_contact", summary=f"Create the contact of a {kind.label}")
     def create_contact(request, id: Path[Id]):
         auth.require(request, "contacts.add_contact", kind.perm("view"), kind.perm("change"))
-        partner = RESOURCES[kind.key].find(id)
+        partner = RESOURCES[kind.key].find(id, request.user)
 
         def make():
             contact = services.create_contact_from_partner(partner)
-            response = CONTACTS.respond(request, CONTACTS.get(contact.pk), status=201, conditional=False)
+            response = CONTACTS.respond(request, CONTACTS.written(contact.pk), status=201, conditional=False)
             response["Location"] = f"/api/v1/contacts/{contact.pk}"
             return response
 
@@ -101,8 +101,10 @@ for _kind in kinds.KINDS.values():
 def contact_duplicates(request, id: Path[Id]):
     """The contacts the duplicate index paired with this one (not those marked "not a duplicate"), best first."""
     auth.require(request, "contacts.view_contact")
-    contact = _contact(id)
+    contact = _contact(id, request.user)
+    visible = selectors.visible_contacts(request.user).values("pk")
     pairs = (ContactDuplicate.objects.filter(Q(contact=contact) | Q(duplicate=contact), separate=False)
+             .filter(contact__in=visible, duplicate__in=visible)
              .select_related("contact", "duplicate").order_by("-score", "contact_id", "duplicate_id")[:100])
     items = []
     for pair in pairs:
@@ -120,8 +122,8 @@ def contact_merge(request, id: Path[Id], payload: MergeIn):
     take = sorted(set(payload.take_from_other))
 
     def both():
-        survivor = _contact(id)
-        other = Contact.objects.filter(pk=payload.other).first()
+        survivor = _contact(id, request.user)
+        other = selectors.visible_contacts(request.user).filter(pk=payload.other).first()
         if other is None:
             raise Problem(422, f"There is no contact with id {payload.other}.", slug="validation",
                           errors=[{"field": "other", "rule": "does_not_exist", "message": "No such contact."}])
@@ -131,7 +133,7 @@ def contact_merge(request, id: Path[Id], payload: MergeIn):
         def make():
             survivor, other = both()
             merge_contacts(survivor, other, take_from_other=take, user=request.user)
-            return CONTACTS.respond(request, CONTACTS.get(survivor.pk), conditional=False)
+            return CONTACTS.respond(request, CONTACTS.written(survivor.pk), conditional=False)
 
         return idempotent(request, payload.model_dump(mode="json"), make)  # a retry does not meet "no such contact"
     survivor, other = both()

@@ -8,7 +8,8 @@ single writer. Links and unlinks are recorded there as events of both records ("
 
 The cursor holds, per table, the last history id read; a page is a k-way merge of the tables' next rows by time
 (each table kept in id order), so nothing is skipped or repeated between pages. A caller sees only the tables its
-role may view.
+role may view, and of contacts only those the caller sees (for Finance, the contacts of banks; a
+deleted contact's tombstone then reaches only the roles that see every contact).
 """
 
 import heapq
@@ -20,6 +21,7 @@ from api.contacts import PROBLEMS
 from api.errors import Problem
 from api.schemas import ChangePage
 from contacts.models import Contact
+from contacts.selectors import sees_every_contact, visible_contacts
 from partners.models import BankAccount, Customer, Vendor
 
 router = Router(tags=["changes"])
@@ -55,7 +57,10 @@ def changes(request, cursor: str | None = Query(None, max_length=100, descriptio
     streams = []
     for i in visible:
         resource, model, _ = FEEDS[i]
-        rows = (model.history.model.objects.filter(history_id__gt=positions[i]).order_by("history_id")
+        rows = model.history.model.objects.filter(history_id__gt=positions[i])
+        if model is Contact and not sees_every_contact(request.user):  # Finance: the contacts of banks only
+            rows = rows.filter(id__in=visible_contacts(request.user).values("pk"))
+        rows = (rows.order_by("history_id")
                 .values_list("history_id", "history_date", "history_type", "history_change_reason", "id", "no",
                              "version")[:limit])
         streams.append([(date, i, hid, resource, kind, reason, pk, no, version)

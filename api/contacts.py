@@ -23,10 +23,10 @@ SORTS = ("id", "no", "name", "updated_at", "created_at")
 
 
 class ContactResource(Resource):
-    def prepare(self, changes):
+    def prepare(self, changes, user):
         changes = dict(changes)
         if changes.get("company") is not None:
-            no = Contact.objects.filter(pk=changes["company"], type=ContactType.COMPANY).values_list("no", flat=True)
+            no = selectors.visible_contacts(user).filter(pk=changes["company"], type=ContactType.COMPANY).values_list("no", flat=True)
             if not no:
                 raise Problem(422, f"No company contact with id {changes['company']} exists.", slug="validation",
                               errors=[{"field": "company", "rule": "invalid_choice",
@@ -37,8 +37,8 @@ class ContactResource(Resource):
 
 CONTACTS = ContactResource(
     name="contact", model=Contact, out=ContactOut, form_class=ContactForm,
-    perm=lambda action: f"contacts.{action}_contact", get=selectors.contact_for_card,
-    delete=services.delete_contact, describe=lambda c: f"Contact {c.no}")
+    perm=lambda action: f"contacts.{action}_contact", get=lambda pk, user: selectors.contact_for_card(pk, user=user),
+    delete=services.delete_contact, describe=lambda c: f"Contact {c.no}", form_takes_user=True)
 
 
 class ContactFilters(Schema):
@@ -65,7 +65,7 @@ def contact_list(request, filters: Query[ContactFilters]):
         raise Problem(422, f"Unknown value for {', '.join(bad)}.", slug="validation",
                       errors=[{"field": name, "rule": "invalid_choice", "message": " ".join(form.errors[name])}
                               for name in bad])
-    _, rows = selectors.contact_list(filters=form.filters())
+    _, rows = selectors.contact_list(filters=form.filters(), user=request.user)
     since = updated_since(filters.updated_since)
     if since is not None:
         rows = rows.filter(updated_at__gte=since)
@@ -76,7 +76,7 @@ def contact_list(request, filters: Query[ContactFilters]):
 @router.get("/contacts/{id}", response={200: ContactOut, 304: None, **PROBLEMS})
 def contact_detail(request, id: Path[Id]):
     auth.require(request, "contacts.view_contact")
-    return CONTACTS.respond(request, CONTACTS.find(id))
+    return CONTACTS.respond(request, CONTACTS.find(id, request.user))
 
 
 @router.post("/contacts", response={201: ContactOut, **PROBLEMS})
@@ -86,7 +86,7 @@ def contact_create(request, payload: ContactWrite):
 
     def make():
         contact_type = changes.get("type") if changes.get("type") in ContactType.values else ContactType.COMPANY
-        contact = CONTACTS.create(changes, Contact(type=contact_type))
+        contact = CONTACTS.create(changes, request.user, Contact(type=contact_type))
         response = CONTACTS.respond(request, contact, status=201, conditional=False)
         response["Location"] = f"{request.path.rstrip('/')}/{contact.pk}"
         return response
@@ -111,7 +111,7 @@ def contact_delete(request, id: Path[Id]):
 @router.get("/contacts/{id}/history", response={200: list[HistoryOut], **PROBLEMS})
 def contact_history(request, id: Path[Id], limit: int = Query(50, ge=1, le=200)):
     auth.require(request, "contacts.view_contact")
-    return history_items(change_history(CONTACTS.find(id), limit=limit))
+    return history_items(change_history(CONTACTS.find(id, request.user), limit=limit))
 
 
 def history_items(changes):

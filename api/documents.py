@@ -134,7 +134,7 @@ def document_detail(request, side: Literal["sales", "purchase"], id: Path[Id]):
 def quote_from_contact(request, id: Path[Id], payload: QuoteIn):
     """A sales quote for the contact (``documents.services.sales_document_from_contact``), as the card's button."""
     auth.require(request, "contacts.view_contact", "documents.add_salesheader")
-    contact = CONTACTS.find(id)
+    contact = CONTACTS.find(id, request.user)
 
     def make():
         template = None
@@ -156,7 +156,7 @@ def quote_from_contact(request, id: Path[Id], payload: QuoteIn):
 @router.get("/contacts/{id}/interactions", response={200: list[InteractionOut], **PROBLEMS})
 def contact_interactions(request, id: Path[Id], limit: int = Query(50, ge=1, le=200)):
     auth.require(request, "contacts.view_contact", "contacts.view_interactionlogentry")
-    entries = selectors.contact_interactions(CONTACTS.find(id), limit=limit)
+    entries = selectors.contact_interactions(CONTACTS.find(id, request.user), limit=limit)
     return [{"id": e.pk, "contact": e.contact_id, "template": e.template.code, "logged_at": e.logged_at,
              "description": e.description, "document_type": e.document_type, "document_no": e.document_no,
              "user": e.user.get_username() if e.user else None} for e in entries]

@@ -43,7 +43,7 @@ def _delete(kind):
 
 RESOURCES = {
     key: Resource(name=key, model=kind.model, out=SHAPES[key][0], form_class=edit_form_class(kind.model),
-                  perm=kind.perm, get=lambda pk, kind=kind: selectors.partner_for_card(kind, pk),
+                  perm=kind.perm, get=lambda pk, user, kind=kind: selectors.partner_for_card(kind, pk),
                   delete=_delete(kind), describe=lambda p, kind=kind: f"{kind.title} {p.no}",
                   readonly_on_edit=("no",))
     for key, kind in kinds.KINDS.items()
@@ -90,7 +90,7 @@ def _register(kind):
                 summary=f"Read a {kind.label}")
     def partner_detail(request, id: Path[schemas.Id]):
         auth.require(request, kind.perm("view"))
-        return resource.respond(request, resource.find(id))
+        return resource.respond(request, resource.find(id, request.user))
 
     @router.post(base, response={201: out, **PROBLEMS}, operation_id=f"{key}_create",
                  summary=f"Create a {kind.label}")
@@ -99,7 +99,7 @@ def _register(kind):
         changes = payload.model_dump(exclude_unset=True)
 
         def make():
-            partner = resource.create(changes)
+            partner = resource.create(changes, request.user)
             response = resource.respond(request, partner, status=201, conditional=False)
             response["Location"] = f"{request.path.rstrip('/')}/{partner.pk}"
             return response
@@ -124,7 +124,7 @@ def _register(kind):
                 operation_id=f"{key}_history", summary=f"Change history of a {kind.label}")
     def partner_history(request, id: Path[schemas.Id], limit: int = Query(50, ge=1, le=200)):
         auth.require(request, kind.perm("view"))
-        return history_items(change_history(resource.find(id), limit=limit))
+        return history_items(change_history(resource.find(id, request.user), limit=limit))
 
 
 for _kind in kinds.KINDS.values():

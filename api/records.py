@@ -36,10 +36,12 @@ class Resource:
     out: type  # full item schema
     form_class: type
     perm: Callable[[str], str]  # action → permission
-    get: Callable[[int], object]  # selector: the row with its joins (DoesNotExist when there is none)
+    get: Callable[[int, object], object]  # selector (pk, user): the row with its joins, DoesNotExist when
+    # there is none that user sees
     delete: Callable[[object], None]  # the service that deletes (ValidationError when refused)
     describe: Callable[[object], str]  # "Customer C00010" for messages
     readonly_on_edit: tuple = ()
+    form_takes_user: bool = False  # the form limits its choices to what the user sees
 
     # ---------------------------------------------------------------------------------- reading
     def serialize(self, obj) -> dict:
@@ -48,11 +50,15 @@ class Resource:
         data = {name: getattr(obj, meta.get_field(name).attname) for name in self.out.model_fields}
         return self.out(**data).model_dump()  # encoded by DjangoJSONEncoder, as ninja encodes lists
 
-    def find(self, pk):
+    def find(self, pk, user):
         try:
-            return self.get(pk)
+            return self.get(pk, user)
         except self.model.DoesNotExist:
             raise Problem(404, f"There is no {self.name.replace('_', ' ')} with id {pk}.", slug="not-found") from None
+
+    def written(self, pk):
+        """The row as a write left it, shown to whoever wrote it (even if it now falls outside what they see)."""
+        return self.model._default_manager.get(pk=pk)
 
     def respond(self, request, obj, *, status=200, conditional=True):
         data = self.serialize(obj)
@@ -87,15 +93,18 @@ class Resource:
                                    "message": f"{name} cannot be set on this {self.name.replace('_', ' ')}."}
                                   for name in sorted(unknown)])
 
-    def prepare(self, changes: dict) -> dict:
+    def prepare(self, changes: dict, user) -> dict:
         """Hook: API values → form values (a contact's company id → its number)."""
         return changes
 
-    def create(self, changes: dict, instance=None):
+    def form(self, user, *args, **kwargs):
+        return self.form_class(*args, user=user, **kwargs) if self.form_takes_user else self.form_class(*args, **kwargs)
+
+    def create(self, changes: dict, user, instance=None):
         instance = instance if instance is not None else self.model()
-        form = self.form_class(instance=instance)
+        form = self.form(user, instance=instance)
         self._check_fields(form, changes, editing=False)
-        form = self.form_class(self._form_data(form, self.prepare(changes)), instance=instance)
+        form = self.form(user, self._form_data(form, self.prepare(changes, user)), instance=instance)
         if not form.is_valid():
             raise refused_by_form(form)
         try:
@@ -104,16 +113,17 @@ class Resource:
         except ValidationError as exc:
             form.add_error(None, exc)
             raise refused_by_form(form) from None
-        return self.get(obj.pk)
+        return self.written(obj.pk)
 
     def update(self, request, pk, changes: dict):
         version = required_version(request)
-        obj = self.find(pk)
-        form = self.form_class(instance=obj)
+        user = request.user
+        obj = self.find(pk, user)
+        form = self.form(user, instance=obj)
         self._check_fields(form, changes, editing=True)
-        data = self._form_data(form, self.prepare(changes))
+        data = self._form_data(form, self.prepare(changes, user))
         data["version"] = version
-        form = self.form_class(data, instance=obj)
+        form = self.form(user, data, instance=obj)
         for name in self.readonly_on_edit:
             if name in form.fields:
                 form.fields[name].disabled = True
@@ -124,23 +134,23 @@ class Resource:
         try:
             save_if_unchanged(form, version)
         except StaleEdit as exc:
-            raise stale(self.serialize(self.get(pk)) if exc.current is not None else None,
+            raise stale(self.serialize(self.written(pk)) if exc.current is not None else None,
                         self.describe(obj)) from None
         except ValidationError as exc:
             form.add_error(None, exc)
             raise refused_by_form(form) from None
-        return self.get(pk)
+        return self.written(pk)
 
     def remove(self, request, pk) -> None:
         version = required_version(request)
-        obj = self.find(pk)
+        obj = self.find(pk, request.user)
         with transaction.atomic():
             lock_first(obj)
             current = self.model.objects.select_for_update().filter(pk=pk).first()
             if current is None:
                 raise stale(None, self.describe(obj))
             if current.version != version:
-                raise stale(self.serialize(self.get(pk)), self.describe(obj))
+                raise stale(self.serialize(self.written(pk)), self.describe(obj))
             self.delete(current)
 
     # ---------------------------------------------------------------------------------- lists

@@ -17,7 +17,7 @@ from api.idempotency import idempotent
 from api.records import MAX_PAGE_SIZE, PAGE_SIZE
 from api.schemas import Id
 from contacts import selectors, services, sync
-from contacts.models import BusinessRelation, Contact, ContactBusinessRelation
+from contacts.models import BusinessRelation, ContactBusinessRelation
 from partners import kinds
 
 router = Router(tags=["relations"])
@@ -85,8 +85,10 @@ class DriftOut(Schema):
     fields: list[DriftField]
 
 
-def _rows():
-    return ContactBusinessRelation.objects.select_related("contact", "business_relation", *sync.KINDS)
+def _rows(user=None):
+    """The relations of the contacts ``user`` sees (every relation when no user: after a write)."""
+    rows = ContactBusinessRelation.objects.select_related("contact", "business_relation", *sync.KINDS)
+    return rows if user is None else rows.filter(contact__in=selectors.visible_contacts(user).values("pk"))
 
 
 def _version(row) -> str:
@@ -103,8 +105,8 @@ def serialize(row) -> dict:
             "primary_contact": row.primary_contact_id, "version": _version(row)}
 
 
-def _found(pk):
-    row = _rows().filter(pk=pk).first()
+def _found(pk, user=None):
+    row = _rows(user).filter(pk=pk).first()
     if row is None:
         raise Problem(404, f"There is no business relation with id {pk}.", slug="not-found")
     return row
@@ -119,7 +121,7 @@ def relation_list(request, contact: Id | None = None, link_to_table: Kind | None
                   cursor: Id | None = Query(None, description="The last id of the previous page"),
                   limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)):
     auth.require(request, "contacts.view_contact")
-    rows = _rows().order_by("pk")
+    rows = _rows(request.user).order_by("pk")
     if contact is not None:
         rows = rows.filter(contact_id=contact)
     if link_to_table:
@@ -135,7 +137,7 @@ def relation_list(request, contact: Id | None = None, link_to_table: Kind | None
 @router.get("/relations/{id}", response={200: RelationOut, 304: None, **PROBLEMS})
 def relation_detail(request, id: Path[Id]):
     auth.require(request, "contacts.view_contact")
-    data = serialize(_found(id))
+    data = serialize(_found(id, request.user))
     etag = f'"{data["version"]}"'
     if none_match(request, etag):
         return not_modified(etag)
@@ -154,7 +156,7 @@ def relation_create(request, payload: LinkIn):
     ``dry_run`` returns the fields that differ and the value each would get, and the refusal if any."""
     kind = kinds.get(payload.kind)
     _may_link(request, kind)
-    contact = Contact.objects.filter(pk=payload.contact).first()
+    contact = selectors.visible_contacts(request.user).filter(pk=payload.contact).first()
     partner = kind.model.objects.filter(pk=payload.partner).first()
     missing = [(name, what) for name, what, obj in (("contact", "contact", contact),
                                                     ("partner", kind.label, partner)) if obj is None]
@@ -191,7 +193,7 @@ def relation_create(request, payload: LinkIn):
 @router.delete("/relations/{id}", response={204: None, **PROBLEMS})
 def relation_delete(request, id: Path[Id]):
     """Unlink (``contacts.services.unlink``): both records stay. Only links (rows with a partner) go here."""
-    row = _found(id)
+    row = _found(id, request.user)
     if not row.link_to_table:
         raise Problem(422, "Only a link to a customer, vendor or bank account can be removed here.",
                       slug="not-a-link", errors=[{"field": "link_to_table", "rule": "required",
@@ -219,7 +221,7 @@ def required_version_text(request) -> str:
 def relation_drift(request, id: Path[Id]):
     """Where a link's contact and partner disagree on a mapped field (``sync_check`` does this for all)."""
     auth.require(request, "contacts.view_contact")
-    row = _found(id)
+    row = _found(id, request.user)
     if not row.link_to_table:
         return {"relation": row.pk, "drifting": False, "fields": []}
     drift = next((d for d in sync.find_drift(row.link_to_table, contact_ids=[row.contact_id]) if d.link_id == row.pk),
