@@ -445,12 +445,13 @@ class DuplicateSearchString(models.Model):
 
 
 class ContactDuplicate(models.Model):
-    """A pair of company contacts that look alike, stored once (lower primary key first)."""
+    """A pair of contacts (companies or persons) that look alike, stored once (lower primary key first)."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
     duplicate = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
-    score = models.PositiveSmallIntegerField(help_text="Similarity, 0–100.")
-    reasons = models.CharField(max_length=200, blank=True)
+    score = models.PositiveSmallIntegerField(help_text="The match probability in per cent, 0–100.")
+    probability = models.FloatField(default=0.0, help_text="The match probability, 0–1 (contacts.matching).")
+    reasons = models.CharField(max_length=500, blank=True, help_text="Each field's contribution, largest first.")
     separate = models.BooleanField(
         "not a duplicate", default=False,
         help_text="A person decided these are different contacts; kept when the index is rebuilt.")
@@ -465,6 +466,61 @@ class ContactDuplicate(models.Model):
 
     def __str__(self):
         return f"{self.contact_id} ~ {self.duplicate_id} ({self.score}%)"
+
+
+# ---------------------------------------------------------------------------------------------
+# The probabilistic matcher's memory (contacts/matching, contacts/bulk/link.py)
+# ---------------------------------------------------------------------------------------------
+
+
+class MatchParameters(models.Model):
+    """The m/u probabilities and prior the last full run estimated, per purpose ("link:customer",
+    "duplicates"): the starting point of the next run and the model of the per-contact duplicate search."""
+
+    purpose = models.CharField(max_length=40, unique=True)
+    data = models.JSONField(default=dict)
+    pairs = models.PositiveIntegerField(default=0, help_text="Candidate pairs the estimate was made on.")
+    estimated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.purpose
+
+
+class MatchReview(models.Model):
+    """A partner–contact pair the matcher was not sure enough about to link: for a person to accept
+    (it is linked through the engine) or reject (never proposed again)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "To review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=20, help_text="The partner kind (ContactBusinessRelation.link_to_table).")
+    partner_id = models.BigIntegerField()
+    partner_no = models.CharField(max_length=20)
+    partner_name = models.CharField(max_length=100, blank=True)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    weight = models.FloatField()
+    explanation = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-probability", "partner_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "partner_id", "contact"], name="matchreview_one_row_per_pair"),
+            models.CheckConstraint(condition=Q(status__in=["pending", "accepted", "rejected"]),
+                                   name="matchreview_status_valid"),
+            models.CheckConstraint(condition=Q(probability__gte=0) & Q(probability__lte=1),
+                                   name="matchreview_probability_0_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.partner_no} ~ {self.contact_id} ({self.probability:.2f})"
 
 
 # ---------------------------------------------------------------------------------------------
