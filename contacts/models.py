@@ -98,8 +98,8 @@ class Contact(VatParty):
         return reverse("contacts:detail", args=[self.pk])
 
     # The fields the duplicate index is built from (contacts/duplicates/index.py).
-    DUPLICATE_KEY_FIELDS = ("type", "name", "vat_registration_no", "email", "phone_no", "mobile_phone_no",
-                            "country_code")
+    DUPLICATE_KEY_FIELDS = ("type", "name", "first_name", "surname", "address", "address_2", "city", "post_code",
+                            "county", "vat_registration_no", "email", "phone_no", "mobile_phone_no", "country_code")
 
     @property
     def is_company(self) -> bool:
@@ -417,12 +417,13 @@ class InteractionLogEntry(models.Model):
 
 
 # The normalized keys of a company contact that the duplicate index holds (one column each).
-DUPLICATE_SEARCH_KEYS = ("name", "vat", "email", "phone", "mobile_phone")
+DUPLICATE_SEARCH_KEYS = ("name", "vat", "email", "phone", "mobile_phone", "name_sound", "post_street")
 
 
 class DuplicateSearchString(models.Model):
-    """The normalized identity of one company contact, indexed so that its possible duplicates are found
-    by exact lookups (same normalized name, VAT registration no., e-mail or phone number) and then scored."""
+    """The blocking keys of one contact (company or person), indexed so that its possible duplicates are
+    found by exact lookups (same normalized name, VAT registration no., e-mail, phone number, name
+    sound, post code + street) and then scored by the matcher."""
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, primary_key=True,
                                    related_name="duplicate_search_string")
@@ -432,6 +433,12 @@ class DuplicateSearchString(models.Model):
     email = models.CharField("e-mail", max_length=80, blank=True)
     phone = models.CharField("phone no. (E.164)", max_length=30, blank=True)
     mobile_phone = models.CharField("mobile phone no. (E.164)", max_length=30, blank=True)
+    name_sound = models.CharField(max_length=40, blank=True,
+                                  help_text="Soundex of a person's given name and surname in either order "
+                                            "(of a company: of its first two name words).")
+    post_street = models.CharField("post code + street", max_length=80, blank=True)
+    signature = models.CharField(max_length=24, blank=True,
+                                 help_text="A hash of every value the matcher compares: changed → searched again.")
 
     class Meta:
         verbose_name = "duplicate search string"

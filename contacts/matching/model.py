@@ -35,7 +35,7 @@ COMPARISONS = {
     "surname": ("surname", ["differs", "sounds alike", "similar", "agrees"],
                 [0.04, 0.04, 0.12, 0.80], [0.985, 0.008, 0.005, 0.002]),
     "name": ("name", ["differs", "shares words", "similar", "agrees"],
-             [0.05, 0.10, 0.25, 0.60], [0.97, 0.025, 0.004, 0.001]),
+             [0.01, 0.14, 0.25, 0.60], [0.97, 0.025, 0.004, 0.001]),
     "address": ("street", ["differs", "street similar, number differs", "number agrees, street similar",
                            "number and street nearly agree", "agrees"],
                 [0.05, 0.05, 0.05, 0.10, 0.75], [0.99, 0.006, 0.002, 0.0015, 0.0005]),
@@ -54,7 +54,12 @@ COMPARISONS = {
 }
 TF_COMPARISONS = {"given": "given", "surname": "surname", "name": "name", "city": "city"}
 TF_CLIP = (-6.0, 3.0)
-TF_MIN_RECORDS = 200  # fewer records than this say nothing about how common a value is  # how far a rare or common value may move the exact-agreement weight (bits)
+TF_MIN_RECORDS = 200
+# Street, address 2, post code, city and state/county agree together far more often than independent
+# fields would (one place, written once): their agreement counts at most this many bits in all, so
+# that an address alone cannot outweigh two different names (another firm in the same building).
+LOCATION = ("address", "address_2", "post_code", "city", "county")
+LOCATION_CAP = 15.0  # fewer records than this say nothing about how common a value is  # how far a rare or common value may move the exact-agreement weight (bits)
 NULL = -1
 
 
@@ -404,6 +409,12 @@ def score(pairs: Pairs, params: Parameters, *, tf=None, compared=None) -> Scored
                 adjusted = np.log2(m_top / np.clip(freq, 1e-7, 1))
                 contribution[exact] = np.clip(adjusted, w[top] + TF_CLIP[0], w[top] + TF_CLIP[1])
         contributions[c] = contribution
+    positive = sum(np.clip(contributions[c], 0, None) for c in LOCATION)
+    if len(positive):
+        scale = np.where(positive > LOCATION_CAP, LOCATION_CAP / np.maximum(positive, 1e-9), 1.0)
+        for c in LOCATION:
+            contributions[c] = np.where(contributions[c] > 0, contributions[c] * scale, contributions[c])
+    for contribution in contributions.values():
         total += contribution
     probability = 1 / (1 + np.exp2(-np.clip(total, -60, 60)))
     return Scored(pairs, levels, swapped, contributions, total, probability, prior_weight)
