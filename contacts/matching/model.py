@@ -59,7 +59,7 @@ TF_MIN_RECORDS = 200
 # fields would (one place, written once): their agreement counts at most this many bits in all, so
 # that an address alone cannot outweigh two different names (another firm in the same building).
 LOCATION = ("address", "address_2", "post_code", "city", "county")
-LOCATION_CAP = 15.0  # fewer records than this say nothing about how common a value is  # how far a rare or common value may move the exact-agreement weight (bits)
+LOCATION_CAP = 12.0  # fewer records than this say nothing about how common a value is  # how far a rare or common value may move the exact-agreement weight (bits)
 NULL = -1
 
 
@@ -316,8 +316,13 @@ def estimate_u(pairs: Pairs, *, size=60_000, seed=42, params: Parameters | None 
     return params
 
 
-def estimate_m(levels: dict, params: Parameters, *, max_iterations=60, tolerance=1e-5):
-    """m per level and the prior λ by EM on the candidates' levels, u held fixed."""
+def estimate_m(levels: dict, params: Parameters, *, max_prior=0.999, update_u=False, max_iterations=60,
+               tolerance=1e-5):
+    """m per level and the prior λ by EM on the candidates' levels, u held at what random pairs show
+    (as Splink does; ``update_u``: classic EM estimating u among the candidates too).
+
+    ``max_prior`` bounds λ: there cannot be more matches than records on the smaller side, so EM
+    may not explain a crowd of look-alike non-matches (a small town, a common surname) as matches."""
     names = list(COMPARISONS)
     if not len(levels[names[0]]):
         return params
@@ -326,7 +331,7 @@ def estimate_m(levels: dict, params: Parameters, *, max_iterations=60, tolerance
     counts = counts.astype(float)
     m = {c: np.array(params.m[c], dtype=float) for c in names}
     u = {c: np.clip(np.array(params.u[c], dtype=float), 1e-9, 1) for c in names}
-    prior = min(max(params.prior, 1e-4), 0.5)
+    prior = min(max(params.prior, 1e-4), 0.5, max_prior / 2)
     for iteration in range(1, max_iterations + 1):
         log_ratio = np.zeros(len(patterns))
         for k, c in enumerate(names):
@@ -345,13 +350,17 @@ def estimate_m(levels: dict, params: Parameters, *, max_iterations=60, tolerance
             if total <= 0:
                 continue
             new = np.bincount(col[known], weights=weight[known], minlength=len(m[c])) / total
-            new = np.clip(new, 1e-6, 1)
+            new = np.clip(new, 1e-3, 1)  # no level is impossible among matches (-10 bits at most)
             change = max(change, float(np.abs(new - m[c]).max()))
             m[c] = new
-        prior = min(max(new_prior, 1e-6), 0.999)
+            rest = counts[known] - weight[known]
+            if update_u and rest.sum() > 0:
+                u[c] = np.clip(np.bincount(col[known], weights=rest, minlength=len(u[c])) / rest.sum(), 1e-7, 1)
+        prior = min(max(new_prior, 1e-6), max_prior)
         if change < tolerance:
             break
     params.m = {c: list(map(float, m[c])) for c in names}
+    params.u = {c: list(map(float, u[c])) for c in names}
     params.prior = prior
     params.iterations = iteration
     params.source = "estimated"
@@ -448,7 +457,16 @@ def weight_of(probability: float) -> float:
 # The whole run
 # ----------------------------------------------------------------------------------------------------
 
-MIN_PAIRS_TO_ESTIMATE = 1_000  # fewer candidates than this: the stored (or default) m/u are used
+MIN_PAIRS_TO_ESTIMATE = 1_000
+
+
+def max_prior(pairs: Pairs) -> float:
+    """The largest share of matches the candidates can hold: one per record of the smaller side when
+    linking; for duplicates, a record has rarely more than a few twins (three assumed)."""
+    if not len(pairs):
+        return 0.999
+    most = 3 * len(pairs.left) if pairs.dedupe else min(len(pairs.left), len(pairs.right))
+    return min(0.999, max(most / len(pairs), 1e-4))  # fewer candidates than this: the stored (or default) m/u are used
 
 
 def match(left: Records, right: Records | None = None, *, params: Parameters | None = None,
@@ -465,7 +483,7 @@ def match(left: Records, right: Records | None = None, *, params: Parameters | N
         fresh = Parameters.defaults()
         fresh.m = {c: list(v) for c, v in params.m.items()}
         estimate_u(pairs, params=fresh)
-        params = estimate_m(compared[0], fresh)
+        params = estimate_m(compared[0], fresh, max_prior=max_prior(pairs))
     scored = score(pairs, params, compared=compared)
     scored.candidates_by_rule = by_rule
     scored.params = params

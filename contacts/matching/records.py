@@ -63,7 +63,7 @@ def split_address(address: str) -> tuple[str, str]:
             house = token
             del tokens[i]
             break
-    street = " ".join(STREET_WORDS.get(t, t) for t in tokens)
+    street = " ".join(STREET_WORDS.get(t, t + "asse" if t.endswith("str") and len(t) > 4 else t) for t in tokens)
     return house, street.replace(" strasse", "strasse") if street.endswith(" strasse") else street
 
 
