@@ -299,7 +299,7 @@ def find_pairs(records: Records, threshold: float) -> dict:
         fresh = model.Parameters.defaults()
         fresh.m = {c: list(v) for c, v in params.m.items()}
         model.estimate_u(pairs, params=fresh)
-        params = model.estimate_m(compared[0], fresh)
+        params = model.estimate_m(compared[0], fresh, max_prior=model.max_prior(pairs), update_u=True)
     scored = model.score(pairs, params, compared=compared)
     chosen = np.flatnonzero(scored.probability >= threshold)
     found = {(int(records.pks[i[k]]), int(records.pks[j[k]])): (float(scored.probability[k]), model.explain(scored, k))

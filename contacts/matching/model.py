@@ -28,21 +28,24 @@ FREEMAIL = frozenset({"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com",
                       "gmx.de", "gmx.net", "web.de", "aol.com", "icloud.com", "mail.com", "t-online.de",
                       "proton.me", "protonmail.com", "yandex.ru", "mail.ru", "qq.com", "163.com", "example.com"})
 
-# comparison → (label, level descriptions from level 0 up, the default m and u per level)
+# comparison → (label, level descriptions from level 0 up, the default m and u per level). The defaults
+# serve small data sets (too few candidates to estimate from) and the first per-contact duplicate search;
+# a firm's or person's address differs between two systems often enough (moves, branch offices) that a
+# different street, post code or city weighs only some 2–3 bits against.
 COMPARISONS = {
     "given": ("given name", ["differs", "initial agrees", "sounds alike", "similar", "agrees"],
-              [0.03, 0.02, 0.05, 0.10, 0.80], [0.96, 0.02, 0.01, 0.005, 0.005]),
+              [0.03, 0.02, 0.05, 0.10, 0.80], [0.95, 0.02, 0.01, 0.01, 0.01]),
     "surname": ("surname", ["differs", "sounds alike", "similar", "agrees"],
-                [0.04, 0.04, 0.12, 0.80], [0.985, 0.008, 0.005, 0.002]),
+                [0.04, 0.04, 0.12, 0.80], [0.98, 0.008, 0.007, 0.005]),
     "name": ("name", ["differs", "shares words", "similar", "agrees"],
              [0.01, 0.14, 0.25, 0.60], [0.97, 0.025, 0.004, 0.001]),
     "address": ("street", ["differs", "street similar, number differs", "number agrees, street similar",
                            "number and street nearly agree", "agrees"],
-                [0.05, 0.05, 0.05, 0.10, 0.75], [0.99, 0.006, 0.002, 0.0015, 0.0005]),
-    "address_2": ("address 2", ["differs", "similar", "agrees"], [0.15, 0.1, 0.75], [0.99, 0.005, 0.005]),
-    "post_code": ("post code", ["differs", "differs by one character", "agrees"], [0.05, 0.1, 0.85],
+                [0.20, 0.05, 0.05, 0.10, 0.60], [0.99, 0.006, 0.002, 0.0015, 0.0005]),
+    "address_2": ("address 2", ["differs", "similar", "agrees"], [0.3, 0.1, 0.6], [0.99, 0.005, 0.005]),
+    "post_code": ("post code", ["differs", "differs by one character", "agrees"], [0.15, 0.05, 0.80],
                   [0.97, 0.02, 0.01]),
-    "city": ("city", ["differs", "similar", "agrees"], [0.08, 0.07, 0.85], [0.97, 0.01, 0.02]),
+    "city": ("city", ["differs", "similar", "agrees"], [0.12, 0.06, 0.82], [0.97, 0.01, 0.02]),
     "county": ("state/county", ["differs", "agrees"], [0.1, 0.9], [0.7, 0.3]),
     "vat": ("VAT registration no.", ["differs", "differs by one digit (both valid numbers)",
                                      "differs by one digit", "differs by one digit (one fails its checksum)",
@@ -322,7 +325,9 @@ def estimate_m(levels: dict, params: Parameters, *, max_prior=0.999, update_u=Fa
     (as Splink does; ``update_u``: classic EM estimating u among the candidates too).
 
     ``max_prior`` bounds λ: there cannot be more matches than records on the smaller side, so EM
-    may not explain a crowd of look-alike non-matches (a small town, a common surname) as matches."""
+    may not explain a crowd of look-alike non-matches (a small town, a common surname) as matches.
+    Duplicates have no such bound: there u is estimated among the candidates (``update_u``), whose
+    non-matches agree on their blocking keys far more often than random pairs do."""
     names = list(COMPARISONS)
     if not len(levels[names[0]]):
         return params
@@ -470,7 +475,7 @@ def max_prior(pairs: Pairs) -> float:
 
 
 def match(left: Records, right: Records | None = None, *, params: Parameters | None = None,
-          estimate: bool = True) -> Scored:
+          estimate: bool = True, update_u: bool | None = None) -> Scored:
     """Block, compare, estimate (u on random pairs, m and λ by EM) and score ``left`` × ``right``
     (or ``left`` against itself for duplicates)."""
     from contacts.matching.blocking import candidate_pairs  # noqa: PLC0415 - blocking imports records only
@@ -483,7 +488,7 @@ def match(left: Records, right: Records | None = None, *, params: Parameters | N
         fresh = Parameters.defaults()
         fresh.m = {c: list(v) for c, v in params.m.items()}
         estimate_u(pairs, params=fresh)
-        params = estimate_m(compared[0], fresh, max_prior=max_prior(pairs))
+        params = estimate_m(compared[0], fresh, max_prior=max_prior(pairs), update_u=True if update_u is None else update_u)
     scored = score(pairs, params, compared=compared)
     scored.candidates_by_rule = by_rule
     scored.params = params

@@ -34,7 +34,6 @@ ROW_FIELDS = ("pk", "name", "address", "address_2", "city", "post_code", "county
               "phone_no", "mobile_phone_no", "email", "vat_registration_no")
 PERSON_ROW_FIELDS = ("first_name", "surname", "type")
 
-_WORDS = re.compile(r"[^0-9a-z]+")
 _NUMBER = re.compile(r"^\d+[a-z]?$")
 STREET_WORDS = {
     "st": "street", "str": "strasse", "straße": "strasse", "rd": "road", "ave": "avenue", "av": "avenue",
@@ -45,11 +44,18 @@ STREET_WORDS = {
 }
 
 
+# ASCII punctuation splits words; an apostrophe joins them ("O'Neil" → "oneil"); other scripts stay as they are.
+_SPLIT_TABLE = str.maketrans({**{chr(c): " " for c in range(128) if not chr(c).isalnum()}, "'": None, "’": None})
+
+
 @lru_cache(maxsize=200_000)
 def words(value: str) -> tuple[str, ...]:
-    """Lower-case words without accents and punctuation ("O'Neil" → ("oneil",))."""
-    text = strip_accents(value or "").lower().replace("ß", "ss").replace("'", "").replace("’", "")
-    return tuple(w for w in _WORDS.split(text) if w)
+    """Lower-case words without accents and punctuation ("O'Neil" → ("oneil",)); Cyrillic, Greek, CJK … kept."""
+    if not value:
+        return ()
+    if not value.isascii():
+        value = strip_accents(value.replace("ß", "ss"))
+    return tuple(value.lower().translate(_SPLIT_TABLE).split())
 
 
 @lru_cache(maxsize=200_000)
@@ -115,35 +121,48 @@ class Records:
     @classmethod
     def from_rows(cls, rows, *, person_of=None):
         """Normalize ``rows`` (dicts with ``ROW_FIELDS``, optionally ``first_name``, ``surname``, ``type``
-        / ``contact_type``). ``person_of(row)`` says whether a row is a person (default: its type)."""
-        cols = {f: [] for f in FIELDS}
-        pks, person, valid = [], [], []
-        for row in rows:
-            get = row.get
-            pks.append(row["pk"])
-            is_person = person_of(row) if person_of else (get("type") or get("contact_type")) == "person"
-            person.append(is_person)
-            name = get("name") or ""
-            cols["name"].append(" ".join(name_tokens(name)))
-            given, surname = person_parts(name, get("first_name") or "", get("surname") or "")
-            cols["given"].append(given)
-            cols["surname"].append(surname)
-            house, street = split_address(get("address") or "")
-            cols["house"].append(house)
-            cols["street"].append(street)
-            cols["address_2"].append(" ".join(words(get("address_2") or "")))
-            cols["post_code"].append("".join(words(get("post_code") or "")).upper())
-            cols["city"].append(" ".join(words(get("city") or "")))
-            cols["county"].append(" ".join(words(get("county") or "")))
-            raw_vat = get("vat_registration_no") or ""
-            vat = normalize_vat(raw_vat)
-            cols["vat"].append(vat)
-            valid.append(vat_checksum_valid(vat, raw_vat) if vat else None)
-            cols["email"].append(normalize_email(get("email") or ""))
-            country = get("country_code") or ""
-            phones = sorted({p for p in (normalize_phone(get("phone_no") or "", country),
-                                         normalize_phone(get("mobile_phone_no") or "", country)) if p})
-            cols["phones"].append(" ".join(phones))
-        return cls(pks=np.array(pks, dtype=np.int64), person=np.array(person, dtype=bool),
-                   columns={f: np.array(v, dtype=object) for f, v in cols.items()},
+        / ``contact_type``). ``person_of(row)`` says whether a row is a person (default: its type).
+
+        Column by column, each distinct value normalized once (towns, post codes and names repeat)."""
+        rows = rows if isinstance(rows, list) else list(rows)
+
+        def column(name):
+            return [row.get(name) or "" for row in rows]
+
+        def mapped(function, values):
+            memo = {value: function(value) for value in dict.fromkeys(values)}
+            return [memo[value] for value in values]
+
+        names = column("name")
+        if person_of:
+            person = [bool(person_of(row)) for row in rows]
+        else:
+            person = [(row.get("type") or row.get("contact_type")) == "person" for row in rows]
+        cols = {"name": mapped(lambda n: " ".join(name_tokens(n)), names)}
+        parts = [person_parts(n, f, s) for n, f, s in zip(names, column("first_name"), column("surname"), strict=True)]
+        cols["given"] = [p[0] for p in parts]
+        cols["surname"] = [p[1] for p in parts]
+        addresses = mapped(split_address, column("address"))
+        cols["house"] = [a[0] for a in addresses]
+        cols["street"] = [a[1] for a in addresses]
+        joined = lambda value: " ".join(words(value))  # noqa: E731
+        cols["address_2"] = mapped(joined, column("address_2"))
+        cols["post_code"] = mapped(lambda value: "".join(words(value)).upper(), column("post_code"))
+        cols["city"] = mapped(joined, column("city"))
+        cols["county"] = mapped(joined, column("county"))
+        raw_vats = column("vat_registration_no")
+        cols["vat"] = mapped(normalize_vat, raw_vats)
+        valid = [vat_checksum_valid(v, raw) if v else None for v, raw in zip(cols["vat"], raw_vats, strict=True)]
+        cols["email"] = mapped(normalize_email, column("email"))
+        countries = column("country_code")
+        phones = []
+        for phone, mobile, country in zip(column("phone_no"), column("mobile_phone_no"), countries, strict=True):
+            if phone or mobile:
+                found = {p for p in (normalize_phone(phone, country), normalize_phone(mobile, country)) if p}
+                phones.append(" ".join(sorted(found)))
+            else:
+                phones.append("")
+        cols["phones"] = phones
+        return cls(pks=np.array([row["pk"] for row in rows], dtype=np.int64), person=np.array(person, dtype=bool),
+                   columns={f: np.array(cols[f], dtype=object) for f in FIELDS},
                    vat_valid=np.array(valid, dtype=object))

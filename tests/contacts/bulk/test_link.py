@@ -81,12 +81,12 @@ def test_master_partner_makes_the_partner_values_win(world):
     assert Customer.objects.get(pk=customers["fabrikam"].pk).contact_type == "company"
 
 
-@pytest.mark.parametrize("min_score", ["0.999", "99.9"])  # a probability, or the same as a percentage
+@pytest.mark.parametrize("min_score", ["0.9999", "99.99"])  # a probability, or the same as a percentage
 def test_min_score_controls_what_is_linked(world, min_score):
     _, customers = world
     output = run("customers", "--min-score", min_score)
-    assert link_of(customers["fabrikam"]) is not None  # VAT no. and name agree: p > 0.999
-    assert link_of(customers["northwind"]) is None  # phone and a similar name: p ≈ 0.99, linked at the default
+    assert link_of(customers["fabrikam"]) is not None  # VAT no. and name agree: p > 0.9999
+    assert link_of(customers["northwind"]) is None  # phone and a similar name: p ≈ 0.999, linked at the default
     assert "Linked 1" in output
 
 

@@ -76,7 +76,8 @@ def test_find_duplicates_keeps_the_parameters_it_estimates_for_the_per_contact_s
     Contact.objects.bulk_create(rows)
     call_command("find_duplicates", "--no-progress", stdout=StringIO())
     stored = MatchParameters.objects.get(purpose="duplicates")
-    assert stored.pairs >= 200 and stored.data["m"]["post_code"][-1] > stored.data["u"]["post_code"][-1]
+    assert stored.pairs >= 200 and set(stored.data["m"]) == set(stored.data["u"]) == set(model.COMPARISONS)
+    assert 0 < stored.data["prior"] < 1
     assert store.load("duplicates").source == "stored"  # what the per-contact search scores with
     assert ContactDuplicate.objects.count() >= 190
 

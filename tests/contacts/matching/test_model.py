@@ -51,11 +51,12 @@ def test_em_estimates_sensible_m_and_u_from_unlabelled_pairs():
     params = result.params
     assert params.source == "estimated" and params.iterations > 1
     top = {c: len(params.m[c]) - 1 for c in ("surname", "post_code", "city", "address")}
-    for c, level in top.items():  # agreement is far likelier among matches than among random pairs
+    for c, level in top.items():  # agreement is far likelier among matches than among other candidates
         assert params.m[c][level] > 0.6, c
-        assert params.u[c][level] < 0.2, c
-        assert params.weights(c)[level] > 2, c
+        assert params.weights(c)[level] > 0, c
+        assert params.weights(c)[0] < -2, c  # and disagreement far likelier among non-matches
     assert params.m["post_code"][1] > params.u["post_code"][1]  # a one-digit post code slip marks a match
+    assert 0.5 < params.prior * len(result.pairs) / len(left) < 1.2  # about one match per customer
     truth = result.pairs.i == result.pairs.j
     assert result.probability[truth].min() > 0.9
     assert np.sort(result.probability[~truth])[-3:].max() < 0.5
