@@ -125,3 +125,12 @@ def test_the_review_page_needs_the_right_to_link(uncertain, client, roles):
     client.force_login(user)
     assert client.post(reverse("contacts:match-accept", args=[review.pk])).status_code == 403
     assert not ContactBusinessRelation.objects.exists()
+
+
+def test_an_unknown_kind_shows_the_customers_and_the_page_needs_a_login(uncertain, sales, client):
+    run()
+    page = sales.get(reverse("contacts:match-review") + "?kind=%00bogus")
+    assert page.status_code in (200, 400) and b"Traceback" not in page.content
+    assert "Matches to review: customers" in sales.get(reverse("contacts:match-review") + "?kind=bogus").content.decode()
+    sales.logout()
+    assert sales.get(reverse("contacts:match-review")).status_code == 302
