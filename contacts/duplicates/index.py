@@ -272,7 +272,7 @@ def rebuild_index(*, batch_size=5000, progress=None, setup=None, report=None) ->
         analyze(DuplicateSearchString)
         result = {"indexed": len(index), "companies": int((~records.person).sum()),
                   "persons": int(records.person.sum()), "pairs": 0, "candidates": 0, "parameters": ""}
-        if setup.autosearch_for_duplicates and len(records) > 1:
+        if setup.autosearch_for_duplicates and len(records):
             found = find_pairs(records, threshold_of(setup))
             params = found["params"]
             store.save(PURPOSE, params, pairs=found["candidates"])
