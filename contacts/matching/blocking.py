@@ -1,8 +1,9 @@
 """Blocking: which pairs of records are compared at all.
 
 Each rule gives every record zero or more keys; records sharing a key are candidates. The union of
-all rules is compared. A key shared by too many pairs (``MAX_BLOCK_PAIRS``, e.g. a very common
-surname sound in one post code) is skipped for that rule: the other rules still see those records.
+all rules is compared. A key shared by too many pairs (``MAX_BLOCK_PAIRS``, fewer for the rules on single name words:
+``RULE_MAX_BLOCK``; e.g. a very common surname sound in one post code) is skipped for that rule: the
+other rules still see those records.
 
 Rules (a record missing a rule's fields gets no key from it):
 - ``name sounds``: the Soundex codes of given name and surname in either order (swapped names);
@@ -20,6 +21,8 @@ from contacts.matching.phonetic import soundex
 from contacts.matching.records import Records
 
 MAX_BLOCK_PAIRS = 2_500
+# Rules on single name words meet common words ("group", "and", "smith"): a smaller block is enough there.
+RULE_MAX_BLOCK = {"name word + post code": 400, "name word + city": 400, "name word pair": 400, "name sounds": 1_000}
 
 
 def _name_words(r: Records, k):
@@ -128,7 +131,8 @@ def candidate_pairs(left: Records, right: Records | None = None, *, max_block=MA
     n_right = len(left if dedupe else right)
     codes, by_rule = [], {}
     for rule in RULES:
-        i, j = _pairs_sharing(left_rules[rule], right_rules[rule], dedupe=dedupe, max_block=max_block)
+        i, j = _pairs_sharing(left_rules[rule], right_rules[rule], dedupe=dedupe,
+                              max_block=min(max_block, RULE_MAX_BLOCK.get(rule, max_block)))
         code = np.unique(i * n_right + j)
         by_rule[rule] = len(code)
         codes.append(code)

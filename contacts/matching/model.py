@@ -146,7 +146,7 @@ class Pairs:
             key = a[todo] * len(strings) + b[todo]
             unique, inverse = np.unique(key, return_inverse=True)
             qa, qb = strings[unique // len(strings)], strings[unique % len(strings)]
-            sims = process.cpdist(list(qa), list(qb), scorer=scorer, workers=1)
+            sims = process.cpdist(list(qa), list(qb), scorer=scorer, workers=-1 if len(qa) > 20_000 else 1)
             out[todo] = np.asarray(sims, dtype=float)[inverse]
         return out
 
@@ -185,7 +185,13 @@ def compare(pairs: Pairs):
     # Person names: given name and surname, straight or crosswise (swapped), one part missing.
     ga, gb = pairs.pair_codes("given")
     sa, sb = pairs.pair_codes("surname")
-    jw = lambda a, b: pairs.similarity("given", a, b, _jw, group="person")  # noqa: E731
+    persons = np.flatnonzero(person_pair)  # name parts mean nothing for a company: not compared there
+
+    def jw(a, b):
+        out = np.full(n, np.nan)
+        out[persons] = pairs.similarity("given", a[persons], b[persons], _jw, group="person")
+        return out
+
     s_g, s_s, c_g, c_s = jw(ga, gb), jw(sa, sb), jw(ga, sb), jw(sa, gb)
     straight = np.nan_to_num(s_g) + np.nan_to_num(s_s)
     crossed = np.nan_to_num(c_g) + np.nan_to_num(c_s)
