@@ -6,7 +6,7 @@
 suffix swapped or dropped, case changed, a typo, accents dropped; the phone reformatted (national
 instead of international spelling) or replaced; the e-mail the same or another one; the VAT no.
 spaced differently. 2 % are namesakes (another firm with the same name, nothing else shared).
-Targets at the default score: < 60 s, precision ≥ 0.99, recall ≥ 0.90.
+Targets at the default match probability (0.9): < 60 s, precision ≥ 0.99, recall ≥ 0.90.
 """
 
 import argparse
@@ -110,7 +110,8 @@ def main():
     precision = correct / len(linked) if linked else 0.0
     recall = correct / len(truth) if truth else 0.0
     print(f"  link_contacts customers: {elapsed:.1f} s (target < 60 s)")
-    print(f"  candidates reported: {len(result.candidates)}; linked: {len(linked)}; correct: {correct}")
+    print(f"  candidate pairs from blocking: {result.candidate_pairs}; reported: {len(result.rows)}; "
+          f"to review: {result.review}; linked: {len(linked)}; correct: {correct}")
     print(f"  precision: {precision:.4f} (target ≥ 0.99); recall: {recall:.4f} (target ≥ 0.90)")
 
 

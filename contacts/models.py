@@ -107,8 +107,8 @@ class Contact(VatParty):
         return reverse("contacts:detail", args=[self.pk])
 
     # The fields the duplicate index is built from (contacts/duplicates/index.py).
-    DUPLICATE_KEY_FIELDS = ("type", "name", "vat_registration_no", "email", "phone_no", "mobile_phone_no",
-                            "country_code")
+    DUPLICATE_KEY_FIELDS = ("type", "name", "first_name", "surname", "address", "address_2", "city", "post_code",
+                            "county", "vat_registration_no", "email", "phone_no", "mobile_phone_no", "country_code")
 
     @property
     def is_company(self) -> bool:
@@ -426,12 +426,13 @@ class InteractionLogEntry(models.Model):
 
 
 # The normalized keys of a company contact that the duplicate index holds (one column each).
-DUPLICATE_SEARCH_KEYS = ("name", "vat", "email", "phone", "mobile_phone")
+DUPLICATE_SEARCH_KEYS = ("name", "vat", "email", "phone", "mobile_phone", "name_sound", "post_street")
 
 
 class DuplicateSearchString(models.Model):
-    """The normalized identity of one company contact, indexed so that its possible duplicates are found
-    by exact lookups (same normalized name, VAT registration no., e-mail or phone number) and then scored."""
+    """The blocking keys of one contact (company or person), indexed so that its possible duplicates are
+    found by exact lookups (same normalized name, VAT registration no., e-mail, phone number, name
+    sound, post code + street) and then scored by the matcher."""
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, primary_key=True,
                                    related_name="duplicate_search_string")
@@ -441,6 +442,12 @@ class DuplicateSearchString(models.Model):
     email = models.CharField("e-mail", max_length=80, blank=True)
     phone = models.CharField("phone no. (E.164)", max_length=30, blank=True)
     mobile_phone = models.CharField("mobile phone no. (E.164)", max_length=30, blank=True)
+    name_sound = models.CharField(max_length=40, blank=True,
+                                  help_text="Soundex of a person's given name and surname in either order "
+                                            "(of a company: of its first two name words).")
+    post_street = models.CharField("post code + street", max_length=80, blank=True)
+    signature = models.CharField(max_length=24, blank=True,
+                                 help_text="A hash of every value the matcher compares: changed → searched again.")
 
     class Meta:
         verbose_name = "duplicate search string"
@@ -454,12 +461,13 @@ class DuplicateSearchString(models.Model):
 
 
 class ContactDuplicate(models.Model):
-    """A pair of company contacts that look alike, stored once (lower primary key first)."""
+    """A pair of contacts (companies or persons) that look alike, stored once (lower primary key first)."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
     duplicate = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
-    score = models.PositiveSmallIntegerField(help_text="Similarity, 0–100.")
-    reasons = models.CharField(max_length=200, blank=True)
+    score = models.PositiveSmallIntegerField(help_text="The match probability in per cent, 0–100.")
+    probability = models.FloatField(default=0.0, help_text="The match probability, 0–1 (contacts.matching).")
+    reasons = models.CharField(max_length=500, blank=True, help_text="Each field's contribution, largest first.")
     separate = models.BooleanField(
         "not a duplicate", default=False,
         help_text="A person decided these are different contacts; kept when the index is rebuilt.")
@@ -474,6 +482,61 @@ class ContactDuplicate(models.Model):
 
     def __str__(self):
         return f"{self.contact_id} ~ {self.duplicate_id} ({self.score}%)"
+
+
+# ---------------------------------------------------------------------------------------------
+# The probabilistic matcher's memory (contacts/matching, contacts/bulk/link.py)
+# ---------------------------------------------------------------------------------------------
+
+
+class MatchParameters(models.Model):
+    """The m/u probabilities and prior the last full run estimated, per purpose ("link:customer",
+    "duplicates"): the starting point of the next run and the model of the per-contact duplicate search."""
+
+    purpose = models.CharField(max_length=40, unique=True)
+    data = models.JSONField(default=dict)
+    pairs = models.PositiveIntegerField(default=0, help_text="Candidate pairs the estimate was made on.")
+    estimated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.purpose
+
+
+class MatchReview(models.Model):
+    """A partner–contact pair the matcher was not sure enough about to link: for a person to accept
+    (it is linked through the engine) or reject (never proposed again)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "To review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=20, help_text="The partner kind (ContactBusinessRelation.link_to_table).")
+    partner_id = models.BigIntegerField()
+    partner_no = models.CharField(max_length=20)
+    partner_name = models.CharField(max_length=100, blank=True)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    weight = models.FloatField()
+    explanation = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-probability", "partner_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "partner_id", "contact"], name="matchreview_one_row_per_pair"),
+            models.CheckConstraint(condition=Q(status__in=["pending", "accepted", "rejected"]),
+                                   name="matchreview_status_valid"),
+            models.CheckConstraint(condition=Q(probability__gte=0) & Q(probability__lte=1),
+                                   name="matchreview_probability_0_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.partner_no} ~ {self.contact_id} ({self.probability:.2f})"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,13 +6,13 @@ Writes are in ``contacts.services``.
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from contacts import sync
 from contacts.duplicates import index as duplicate_index
 from contacts.models import BusinessRelationSummary, Contact, ContactBusinessRelation, ContactDuplicate, \
-    InteractionLogEntry, LinkToTable, MarketingSetup, MergedContact, contact_delete_consequences
+    InteractionLogEntry, LinkToTable, MarketingSetup, MatchReview, MergedContact, contact_delete_consequences
 from crm.change_history import FieldChange, change_history
 from crm.search import LOOKUP_LIMIT, lookup_label, matches
 from crm.sorting import sort_key
@@ -393,3 +393,14 @@ def contact_of(partner):
     """The contact linked to ``partner``, or None."""
     link = ContactBusinessRelation.objects.filter(**{sync.kind_of(partner): partner}).select_related("contact").first()
     return link.contact if link else None
+
+
+def match_reviews(kind: str):
+    """The pairs ``link_contacts`` left for a person to decide for one partner kind, most likely first."""
+    return MatchReview.objects.filter(kind=kind, status=MatchReview.Status.PENDING).select_related("contact")
+
+
+def match_review_counts() -> dict:
+    """{kind key: pairs to review} for the kinds that have any."""
+    return dict(MatchReview.objects.filter(status=MatchReview.Status.PENDING).values("kind")
+                .annotate(n=Count("pk")).values_list("kind", "n"))

@@ -16,6 +16,7 @@ from contacts.models import (
     InteractionLogEntry,
     InteractionTemplateSetup,
     MarketingSetup,
+    MatchReview,
 )
 from partners import kinds
 from partners.models import ContactType, SalespersonPurchaser
@@ -277,3 +278,43 @@ __all__ = [
     "link_contact", "create_partner_from_contact", "create_contact_from_partner", "unlink", "log_interaction",
     "resync", "set_primary_contact", "delete_contact",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The matcher's review band (link_contacts): a person accepts or rejects an uncertain pair
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def accept_match(review: MatchReview, *, user=None, master: str = "contact"):
+    """Link the reviewed pair through the engine (as "Link with existing" does) and remember the decision.
+
+    Refused (ValidationError, nothing changed) when the pair was decided already, or when the partner
+    or the contact has meanwhile been linked otherwise (the engine's own checks).
+    """
+    review = MatchReview.objects.select_for_update().get(pk=review.pk)
+    if review.status != MatchReview.Status.PENDING:
+        raise ValidationError(f"This pair was {review.get_status_display().lower()} already.")
+    partner = kinds.get(review.kind).model.objects.filter(pk=review.partner_id).first()
+    if partner is None:
+        raise ValidationError(f"{kinds.get(review.kind).title} {review.partner_no} no longer exists.")
+    link = link_contact(review.contact, partner, master=master)
+    _decide(review, MatchReview.Status.ACCEPTED, user)
+    return link
+
+
+@transaction.atomic
+def reject_match(review: MatchReview, *, user=None) -> MatchReview:
+    """Remember that this partner and contact are not the same party: no later run links or proposes them."""
+    review = MatchReview.objects.select_for_update().get(pk=review.pk)
+    if review.status != MatchReview.Status.PENDING:
+        raise ValidationError(f"This pair was {review.get_status_display().lower()} already.")
+    return _decide(review, MatchReview.Status.REJECTED, user)
+
+
+def _decide(review, status, user):
+    review.status = status
+    review.decided_by = user if user is not None and user.is_authenticated else None
+    review.decided_at = timezone.now()
+    review.save(update_fields=["status", "decided_by", "decided_at"])
+    return review

@@ -12,7 +12,7 @@ reverse with the kind or its key: ``{% url 'contacts:partner-link' kind partner.
 from django.urls import path
 
 from contacts.duplicates import views as duplicate_views
-from contacts.views import contacts, links, lookup
+from contacts.views import contacts, links, lookup, review
 from partners import converters  # noqa: F401 - registers <partner_kind:…>
 
 app_name = "contacts"
@@ -38,4 +38,10 @@ urlpatterns = [
     path("contacts/duplicates/<int:pk>/not-a-duplicate/", duplicate_views.duplicate_separate,
          name="duplicate-separate"),
     path("contacts/duplicates/<int:pk>/merge/", duplicate_views.duplicate_merge, name="duplicate-merge"),
+    # The matcher's review band (link_contacts)
+    path("contacts/matches/review/", review.review_list, name="match-review"),
+    path("contacts/matches/review/<int:pk>/accept/", review.review_decide, {"decision": "accept"},
+         name="match-accept"),
+    path("contacts/matches/review/<int:pk>/reject/", review.review_decide, {"decision": "reject"},
+         name="match-reject"),
 ]

@@ -3,8 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from contacts.bulk.link import REPORT_MIN_SCORE
-from contacts.matching import DEFAULT_LINK_SCORE
+from contacts.bulk.link import DEFAULT_MIN_PROBABILITY, DEFAULT_REVIEW_MIN
 from crm import csv_io
 from partners import kinds as partner_kinds
 
@@ -37,13 +36,22 @@ class CreateContactsForm(JobForm):
 
 class LinkContactsForm(JobForm):
     partner_kind = forms.ChoiceField(label="Link", choices=_partner_choices)
-    min_score = forms.IntegerField(label="Link pairs scoring at least", min_value=1, max_value=100,
-                                   initial=DEFAULT_LINK_SCORE)
-    report_min_score = forms.IntegerField(label="Report candidates scoring at least", min_value=1, max_value=100,
-                                          initial=REPORT_MIN_SCORE)
+    min_score = forms.FloatField(label="Link pairs with a match probability of at least", min_value=0.01,
+                                 max_value=1, initial=DEFAULT_MIN_PROBABILITY, widget=forms.NumberInput({"step": "0.01"}))
+    review_min = forms.FloatField(label="List for review from a match probability of", min_value=0.01, max_value=1,
+                                  initial=DEFAULT_REVIEW_MIN, widget=forms.NumberInput({"step": "0.01"}),
+                                  help_text="Pairs between this and the link threshold are not linked but listed on "
+                                            "the review page.")
     master = forms.ChoiceField(label="Where a linked pair differs", initial="contact",
                                choices=[("contact", "the contact's values win"), ("partner", "the partner's win")])
     dry_run = forms.BooleanField(label="Dry run: report the pairs only, link nothing", required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("review_min") is not None and data.get("min_score") is not None \
+                and data["review_min"] > data["min_score"]:
+            self.add_error("review_min", "The review band starts at or below the link threshold.")
+        return data
 
 
 class SyncCheckForm(JobForm):

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from contacts.bulk import create, drift
+from contacts.bulk import link as linking
 from contacts.models import Contact
 from crm import csv_io
 from jobs import adapters
@@ -103,22 +104,28 @@ def _link_preview(options, text=None):
     plural = _partner_plural(options)
     verb = "report the pairs it would link" if options.get("dry_run") else "link the confident matches"
     return (f"Will compare {unlinked:,} {plural} without a contact with the contacts that have no "
-            f"{partner_kinds.get(options['partner_kind']).label}, and {verb} (score ≥ {options['min_score']}).")
+            f"{partner_kinds.get(options['partner_kind']).label}, and {verb} (match probability ≥ "
+            f"{options['min_score']}; from {_review_min(options)} listed for review).")
+
+
+def _review_min(options):
+    return options.get("review_min", linking.DEFAULT_REVIEW_MIN)
 
 
 def _link_run(chunk, options, run):
     with transaction.atomic():  # the links and the job's record of them commit together
         result = adapters.link_contacts(options["partner_kind"], min_score=options["min_score"],
-                                        master=options.get("master", "contact"),
+                                        review_min=_review_min(options), master=options.get("master", "contact"),
                                         dry_run=bool(options.get("dry_run")),
-                                        report_min_score=options.get("report_min_score", 50))
+                                        report_min=options.get("report_min", linking.REPORT_MIN_PROBABILITY))
         stream = io.StringIO()
         adapters.write_link_report(result, stream)
         rows = list(csv.DictReader(io.StringIO(stream.getvalue())))
         linked = len(getattr(result, "linked", ()))
         lines = [(f"{row.get('partner_no', '')} ↔ {row.get('contact_no', '')}", "skipped",
-                  f"{row.get('decision', '')} (score {row.get('score', '')}: {row.get('reasons', '')})")
-                 for row in rows if row.get("decision") not in ("linked", "would link")]
+                  f"{row.get('decision', '')} (match probability {row.get('match_probability', '')}: "
+                  f"{row.get('explanation', '')})")
+                 for row in rows if row.get("decision") != "linked"]
         partners = getattr(result, "partners", linked)
         run.batch(processed=partners, done=linked, skipped=max(0, partners - linked), lines=lines,
                   add={"candidates": len(rows)})
@@ -126,7 +133,8 @@ def _link_run(chunk, options, run):
 
 
 def _link_describe(options):
-    return (f"{_partner_plural(options)}, score ≥ {options['min_score']}, {options.get('master', 'contact')} wins"
+    return (f"{_partner_plural(options)}, match probability ≥ {options['min_score']}, "
+            f"{options.get('master', 'contact')} wins"
             + (", dry run" if options.get("dry_run") else ""))
 
 
@@ -170,16 +178,13 @@ def _sync_describe(options):
 # --- Find duplicates (the duplicate index) ---------------------------------------------------------------
 
 
-def _companies():
-    return Contact.objects.filter(type=Contact.Type.COMPANY)
-
-
 def _dup_plan(options, text=None):
-    return _companies().count(), [(0, None)]
+    return Contact.objects.count(), [(0, None)]
 
 
 def _dup_preview(options, text=None):
-    return f"Will rebuild the duplicate index of {_companies().count():,} company contacts and look for pairs."
+    return (f"Will rebuild the duplicate index of {Contact.objects.count():,} contacts (companies and persons) "
+            "and look for pairs.")
 
 
 def _dup_run(chunk, options, run):
@@ -187,14 +192,18 @@ def _dup_run(chunk, options, run):
         run.beat(processed=n)
         run.progress(n)
 
-    result = adapters.rebuild_duplicate_index(batch_size=int(options.get("batch_size") or 2000), progress=progress)
+    found = [] if options.get("collect_pairs") else None  # the command's --report
+    result = adapters.rebuild_duplicate_index(batch_size=int(options.get("batch_size") or 5000), progress=progress,
+                                              report=(lambda *pair: found.append(pair)) if found is not None else None)
+    if found is not None:
+        result["found"] = found
     with transaction.atomic():
         run.batch(done=result.get("indexed", 0), add={"pairs": result.get("pairs", 0)})
     return result
 
 
 def _dup_describe(options):
-    return "company contacts"
+    return "contacts (companies and persons)"
 
 
 # --- Import CSV (crm.csv_io), committed a few hundred rows at a time ---------------------------------------

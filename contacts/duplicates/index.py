@@ -1,26 +1,34 @@
-"""The duplicate index of company contacts, detection of possible duplicates, "not a duplicate".
+"""The duplicate index of contacts (companies and persons), detection of possible duplicates, "not a duplicate".
 
 Follows Marketing Setup (reference §7.3, improved per DESIGN §9):
-- ``maintain_dupl_search_strings``: a company contact's normalized keys (name without case, accents
-  and legal-form suffix; VAT registration no.; e-mail; phone numbers in E.164) are kept in
-  ``DuplicateSearchString``: the sync engine's last step (``contacts.sync.finish``) re-indexes every
-  contact whose keys a change set changed and indexes every company it created, per row and in bulk.
+- ``maintain_dupl_search_strings``: a contact's blocking keys (normalized name; VAT registration no.;
+  e-mail; phone numbers in E.164; the sound of a person's name parts in either order; post code +
+  street) and a signature of everything the matcher compares are kept in ``DuplicateSearchString``:
+  the sync engine's last step (``contacts.sync.finish``) re-indexes every contact whose compared
+  fields a change set changed and indexes every contact it created, per row and in bulk.
 - ``autosearch_for_duplicates``: when a contact is indexed, contacts sharing one of its keys are
-  scored (``contacts.matching.score``) and pairs at or above ``search_hit_pct`` are stored as
-  ``ContactDuplicate``.
+  scored by the probabilistic matcher (``contacts.matching``) with the parameters the last full run
+  (``find_duplicates``) estimated, or its defaults; pairs whose match probability reaches
+  ``search_hit_pct`` (read as a percentage) are stored as ``ContactDuplicate`` with each field's
+  contribution as reasons.
+- ``rebuild_index`` (``find_duplicates``): every contact at once, blocked and scored in columns, the
+  m/u probabilities estimated again by EM and kept for the per-contact search.
 - A pair marked "not a duplicate" (``separate``) is kept when the index is rebuilt and never
-  reported again.
+  reported again. A company and a person are never a pair.
 """
 
+import hashlib
 from collections import namedtuple
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q
 
-from contacts.matching import MatchKeys, normalize_email, normalize_phone, normalize_vat, score
-from contacts.matching import normalize_name as _normalize_name
-from contacts.models import (DUPLICATE_SEARCH_KEYS, Contact, ContactDuplicate, DuplicateSearchString,
-                             MarketingSetup)
+from contacts.matching import model, store
+from contacts.matching.blocking import candidate_pairs
+from contacts.matching.phonetic import soundex
+from contacts.matching.records import FIELDS, PERSON_ROW_FIELDS, ROW_FIELDS, Records
+from contacts.models import DUPLICATE_SEARCH_KEYS, Contact, ContactDuplicate, DuplicateSearchString, MarketingSetup
 from crm.bulk_insert import analyze, insert_values
 
 LOOKUP_CHUNK = 500
@@ -28,58 +36,47 @@ LOOKUP_CHUNK = 500
 # contacts than this is no sign of a duplicate (a switchboard, a placeholder), and reading and scoring all
 # of them would make a save's cost grow with the table (issue 15).
 CANDIDATES_PER_KEY = 200
+MAX_KEY_BLOCK = 200  # a key shared by more contacts than this (a common name sound) finds nothing on its own
+PURPOSE = "duplicates"
+CONTACT_FIELDS = (*ROW_FIELDS, *PERSON_ROW_FIELDS)
 
-# An index row as read back for scoring: a plain tuple (no model instance per row).
-IndexRow = namedtuple("IndexRow", ["contact_id", *DUPLICATE_SEARCH_KEYS])
+# An index row: a plain tuple (no model instance per row).
+IndexRow = namedtuple("IndexRow", ["contact_id", *DUPLICATE_SEARCH_KEYS, "signature"])
+
+
+def _row_of(contact) -> dict:
+    """The values the matcher reads, from a contact instance (saved or not)."""
+    return {name: (contact.pk if name == "pk" else getattr(contact, name, "") or "") for name in CONTACT_FIELDS}
+
+
+def index_rows(records: Records) -> list[IndexRow]:
+    """The index rows of normalized records (``contacts.matching.records``)."""
+    out = []
+    cols = records.columns
+    for k in range(len(records)):
+        given, surname = cols["given"][k], cols["surname"][k]
+        if records.person[k]:
+            sound = "|".join(sorted((soundex(given), soundex(surname.replace(" ", ""))))) if given and surname else ""
+        else:
+            tokens = cols["name"][k].split()
+            sound = "|".join(soundex(t) for t in tokens[:2]) if tokens else ""
+        post_street = f"{cols['post_code'][k]}|{cols['street'][k]}" if cols["post_code"][k] and cols["street"][k] else ""
+        phones = cols["phones"][k].split()
+        values = "\x1f".join([str(records.person[k]), *(str(cols[f][k]) for f in FIELDS)])
+        out.append(IndexRow(
+            int(records.pks[k]), cols["name"][k][:100], cols["vat"][k][:20], cols["email"][k][:80],
+            (phones[0] if phones else "")[:30], (phones[1] if len(phones) > 1 else "")[:30], sound[:40],
+            post_street[:80], hashlib.blake2b(values.encode(), digest_size=12).hexdigest()))
+    return out
 
 
 def index_values(contact: Contact) -> IndexRow:
-    """A contact's normalized keys, as the index row stores them (a plain tuple)."""
-    return IndexRow(
-        contact.pk,
-        _normalize_name(contact.name)[:100],
-        normalize_vat(contact.vat_registration_no)[:20],
-        normalize_email(contact.email)[:80],
-        normalize_phone(contact.phone_no, contact.country_code)[:30],
-        normalize_phone(contact.mobile_phone_no, contact.country_code)[:30],
-    )
-
-
-def search_string_for(contact: Contact) -> DuplicateSearchString:
-    return DuplicateSearchString(**index_values(contact)._asdict())
-
-
-def keys_of(row: DuplicateSearchString) -> MatchKeys:
-    return MatchKeys(pk=row.contact_id, name=row.name, tokens=tuple(row.name.split()), vat=row.vat,
-                     email=row.email, phones=frozenset(p for p in (row.phone, row.mobile_phone) if p))
-
-
-def _rows_sharing_keys(rows: list[DuplicateSearchString], *, skip=frozenset()):
-    """Index rows of other contacts that share a normalized key with one of ``rows``.
-
-    One indexed lookup per key column (not one OR over all of them), so that every database uses
-    its index even when its statistics have not caught up with a bulk insert. Rows of the contacts
-    in ``skip`` are left out (the caller has them in memory already).
-    """
-    found = {}
-    for start in range(0, len(rows), LOOKUP_CHUNK):
-        chunk = rows[start:start + LOOKUP_CHUNK]
-        phones = {p for r in chunk for p in (r.phone, r.mobile_phone) if p}
-        wanted = {
-            "name": {r.name for r in chunk if r.name},
-            "vat": {r.vat for r in chunk if r.vat},
-            "email": {r.email for r in chunk if r.email},
-            "phone": phones,
-            "mobile_phone": phones,
-        }
-        for values_row in _index_rows_with({column: values for column, values in wanted.items() if values}):
-            if values_row[0] not in skip:
-                found[values_row[0]] = IndexRow._make(values_row)
-    return found
+    """A contact's index row."""
+    return index_rows(Records.from_rows([_row_of(contact)]))[0]
 
 
 def _index_rows_with(wanted: dict) -> list[tuple]:
-    """The index rows (``IndexRow`` values) whose ``column`` holds one of its ``values`` ({column: values}).
+    """The index rows whose ``column`` holds one of its ``values`` ({column: values}).
 
     Each column is looked up on its own, "not blank" as its partial index says, so that the index is
     used, all in one statement (UNION ALL); at most ``CANDIDATES_PER_KEY`` rows per value. On PostgreSQL
@@ -108,40 +105,83 @@ def _index_rows_with(wanted: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _score_pairs(rows, others, threshold):
-    """Pairs (lower pk, higher pk) → (score, reasons) among ``rows`` × ``others`` sharing a key."""
-    keys = {}  # contact id → MatchKeys, each made once (the rows are usually among the others)
+def _keys(row: IndexRow):
+    keys = [(column, getattr(row, column)) for column in ("name", "vat", "email", "name_sound", "post_street")]
+    keys += [("phone", p) for p in (row.phone, row.mobile_phone)]
+    return [key for key in keys if key[1]]
+
+
+def _rows_sharing_keys(rows, *, skip=frozenset()):
+    """Index rows of other contacts that share a key with one of ``rows`` ({contact id: IndexRow})."""
+    found = {}
+    for start in range(0, len(rows), LOOKUP_CHUNK):
+        chunk = rows[start:start + LOOKUP_CHUNK]
+        phones = {p for r in chunk for p in (r.phone, r.mobile_phone) if p}
+        wanted = {column: {getattr(r, column) for r in chunk if getattr(r, column)}
+                  for column in ("name", "vat", "email", "name_sound", "post_street")}
+        wanted.update(phone=phones, mobile_phone=phones)
+        for values_row in _index_rows_with({column: values for column, values in wanted.items() if values}):
+            if values_row[0] not in skip:
+                found[values_row[0]] = IndexRow._make(values_row)
+    return found
+
+
+def _contact_rows(ids):
+    rows = {}
+    ids = list(ids)
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        for row in Contact.objects.filter(pk__in=ids[start:start + LOOKUP_CHUNK]).values(*CONTACT_FIELDS):
+            rows[row["pk"]] = row
+    return rows
+
+
+def _score_pairs(rows, others, contact_rows, threshold, params):
+    """Pairs (lower pk, higher pk) → (probability, explanation) among ``rows`` × ``others`` sharing a key,
+    at or above ``threshold`` (a probability)."""
     by_key = {}
     for other in others:
-        other_keys = keys[other.contact_id] = keys_of(other)
-        for key in other_keys.exact_keys():
+        for key in _keys(other):
             by_key.setdefault(key, []).append(other.contact_id)
-    pairs = {}
+    wanted = set()
     for row in rows:
-        mine = keys.get(row.contact_id) or keys_of(row)
-        for key in mine.exact_keys():
-            for other_id in by_key.get(key, ()):
-                if other_id == row.contact_id:
-                    continue
-                pair = (min(row.contact_id, other_id), max(row.contact_id, other_id))
-                if pair in pairs:
-                    continue
-                value, reasons = score(mine, keys[other_id], at_least=threshold)
-                if value >= threshold:
-                    pairs[pair] = (value, "; ".join(reasons))
-    return pairs
+        for key in _keys(row):
+            block = by_key.get(key, ())
+            if len(block) > MAX_KEY_BLOCK:
+                continue
+            for other_id in block:
+                if other_id != row.contact_id:
+                    wanted.add((min(row.contact_id, other_id), max(row.contact_id, other_id)))
+    if not wanted:
+        return {}
+    ids = sorted({pk for pair in wanted for pk in pair})
+    records = Records.from_rows([contact_rows[pk] for pk in ids])
+    position = {pk: k for k, pk in enumerate(ids)}
+    i = np.fromiter((position[a] for a, _ in wanted), np.int64, len(wanted))
+    j = np.fromiter((position[b] for _, b in wanted), np.int64, len(wanted))
+    same_type = records.person[i] == records.person[j]
+    i, j = i[same_type], j[same_type]
+    scored = model.score(model.Pairs(records, records, i, j, dedupe=True), params)
+    return {(int(records.pks[i[k]]), int(records.pks[j[k]])): (float(scored.probability[k]), model.explain(scored, k))
+            for k in np.flatnonzero(scored.probability >= threshold)}
 
 
 def _store_pairs(pairs):
     ContactDuplicate.objects.bulk_create(
-        [ContactDuplicate(contact_id=lo, duplicate_id=hi, score=value, reasons=reasons[:200])
-         for (lo, hi), (value, reasons) in pairs.items()],
+        [ContactDuplicate(contact_id=lo, duplicate_id=hi, score=round(probability * 100), probability=probability,
+                          reasons=reasons[:500])
+         for (lo, hi), (probability, reasons) in pairs.items()],
+        batch_size=2000,
         ignore_conflicts=True,  # a pair already stored (perhaps marked "not a duplicate") stays as it is
     )
 
 
+def threshold_of(setup) -> float:
+    """Marketing Setup's Search Hit % as a match probability."""
+    return max(setup.search_hit_pct, 1) / 100
+
+
 def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
-    """Index freshly bulk-created company contacts and store their possible duplicates.
+    """Index freshly created contacts and store their possible duplicates.
 
     Returns the list of pairs found (``[(pk, pk, score, reasons)]``). With ``dry_run`` nothing is
     written and contacts without a primary key get temporary negative ones.
@@ -149,25 +189,26 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
     setup = setup or MarketingSetup.load()
     if not setup.maintain_dupl_search_strings:
         return []
-    companies = [c for c in contacts if c.is_company]
-    rows = []
-    for index, contact in enumerate(companies):
-        row = index_values(contact)
-        if row.contact_id is None:
-            row = row._replace(contact_id=-(index + 1))
-        rows.append(row)
+    contact_rows = {}
+    for index, contact in enumerate(contacts):
+        row = _row_of(contact)
+        if row["pk"] is None:
+            row["pk"] = -(index + 1)
+        contact_rows[row["pk"]] = row
+    rows = index_rows(Records.from_rows(list(contact_rows.values())))
     if not dry_run:
         insert_values(DuplicateSearchString, IndexRow._fields, rows)
     if not setup.autosearch_for_duplicates:
         return []
     # The batch itself is compared from memory (in dry-run it is not in the table; otherwise every
-    # row would only find itself again): the same rows a lookup would return, without reading them.
-    others = _rows_sharing_keys(rows, skip={row.contact_id for row in rows})
+    # row would only find itself again).
+    others = _rows_sharing_keys(rows, skip=set(contact_rows))
+    contact_rows.update(_contact_rows(others))
     others.update({row.contact_id: row for row in rows})
-    pairs = _score_pairs(rows, others.values(), setup.search_hit_pct)
+    pairs = _score_pairs(rows, list(others.values()), contact_rows, threshold_of(setup), store.load(PURPOSE))
     if not dry_run:
         _store_pairs(pairs)
-    return [(lo, hi, value, reasons) for (lo, hi), (value, reasons) in pairs.items()]
+    return [(lo, hi, round(p * 100), reasons) for (lo, hi), (p, reasons) in pairs.items()]
 
 
 KEY_ATTS = frozenset(Contact.DUPLICATE_KEY_FIELDS)  # a change to one of these re-indexes the contact
@@ -176,29 +217,23 @@ KEY_ATTS = frozenset(Contact.DUPLICATE_KEY_FIELDS)  # a change to one of these r
 def reindex(contacts, *, setup=None) -> int:
     """Keep the search strings and duplicate pairs of these contacts (as stored now) current, set-based.
 
-    Does nothing unless Marketing Setup maintains search strings. Companies whose keys changed get a
-    new index row and are searched again (when Autosearch is on); contacts that are (or became)
-    persons leave the index. Returns the number of contacts re-indexed or removed.
+    Does nothing unless Marketing Setup maintains search strings. Contacts whose compared values
+    changed get a new index row and are searched again (when Autosearch is on). Returns the number of
+    contacts re-indexed.
     """
     setup = setup or MarketingSetup.load()
     if not setup.maintain_dupl_search_strings:
         return 0
     contacts = list(contacts)
     done = 0
-    persons = [c.pk for c in contacts if not c.is_company]
-    for start in range(0, len(persons), LOOKUP_CHUNK):
-        chunk = persons[start:start + LOOKUP_CHUNK]
-        gone = list(DuplicateSearchString.objects.filter(contact_id__in=chunk).values_list("contact_id", flat=True))
-        if gone:
-            DuplicateSearchString.objects.filter(contact_id__in=gone).delete()
-            _forget_pairs(gone)
-            done += len(gone)
-    companies = [c for c in contacts if c.is_company]
-    for start in range(0, len(companies), LOOKUP_CHUNK):
-        rows = {c.pk: index_values(c) for c in companies[start:start + LOOKUP_CHUNK]}
-        stored = {values[0]: IndexRow._make(values) for values in DuplicateSearchString.objects.filter(
-            contact_id__in=list(rows)).values_list(*IndexRow._fields)}
-        stale = [row for pk, row in rows.items() if stored.get(pk) != row]
+    params = None
+    for start in range(0, len(contacts), LOOKUP_CHUNK):
+        chunk = contacts[start:start + LOOKUP_CHUNK]
+        contact_rows = {c.pk: _row_of(c) for c in chunk}
+        rows = {row.contact_id: row for row in index_rows(Records.from_rows(list(contact_rows.values())))}
+        stored = set(DuplicateSearchString.objects.filter(contact_id__in=list(rows))
+                     .values_list("contact_id", "signature"))
+        stale = [row for pk, row in rows.items() if (pk, row.signature) not in stored]
         if not stale:
             continue
         stale_ids = [row.contact_id for row in stale]
@@ -206,7 +241,10 @@ def reindex(contacts, *, setup=None) -> int:
         DuplicateSearchString.objects.filter(contact_id__in=stale_ids).delete()
         insert_values(DuplicateSearchString, IndexRow._fields, stale)
         if setup.autosearch_for_duplicates:
-            _store_pairs(_score_pairs(stale, _rows_sharing_keys(stale).values(), setup.search_hit_pct))
+            others = _rows_sharing_keys(stale)
+            contact_rows.update(_contact_rows(set(others) - set(contact_rows)))
+            params = params or store.load(PURPOSE)
+            _store_pairs(_score_pairs(stale, list(others.values()), contact_rows, threshold_of(setup), params))
         done += len(stale)
     return done
 
@@ -222,42 +260,61 @@ def _forget_pairs(contact_pks):
                                     separate=False).delete()
 
 
-def rebuild_index(*, batch_size=2000, progress=None, setup=None) -> dict:
-    """Rebuild the whole index and all pairs (``manage.py find_duplicates``); "not a duplicate" marks stay."""
+def rebuild_index(*, batch_size=5000, progress=None, setup=None, report=None) -> dict:
+    """Rebuild the whole index and all pairs (``manage.py find_duplicates``); "not a duplicate" marks stay.
+
+    All contacts are read once (in chunks), blocked and scored together; the m/u probabilities are
+    estimated on them by EM and kept for the per-contact search. ``report`` (a callable) receives
+    every pair found, as ``(contact a pk, contact b pk, probability, explanation)``.
+    """
     setup = setup or MarketingSetup.load()
     with transaction.atomic():
         DuplicateSearchString.objects.all().delete()
         ContactDuplicate.objects.filter(separate=False).delete()
-        companies = Contact.objects.filter(type=Contact.Type.COMPANY).order_by("pk")
-        fields = ("pk", "type", "name", "vat_registration_no", "email", "phone_no", "mobile_phone_no",
-                  "country_code")
-        indexed = 0
-        batch = []
-        for contact in companies.only(*fields).iterator(chunk_size=batch_size):
-            batch.append(search_string_for(contact))
-            if len(batch) >= batch_size:
-                DuplicateSearchString.objects.bulk_create(batch)
-                indexed += len(batch)
-                batch = []
-        DuplicateSearchString.objects.bulk_create(batch)
-        indexed += len(batch)
-        analyze(DuplicateSearchString)  # the lookups below are planned for the full index, not the empty one
-        pairs = 0
-        if setup.autosearch_for_duplicates:
-            last = 0
-            while True:
-                rows = list(DuplicateSearchString.objects.filter(contact_id__gt=last).order_by("contact_id")
-                            [:batch_size])
-                if not rows:
-                    break
-                last = rows[-1].contact_id
-                found = _score_pairs(rows, _rows_sharing_keys(rows).values(), setup.search_hit_pct)
-                _store_pairs(found)
-                if progress:
-                    progress(len(rows))
-            pairs = ContactDuplicate.objects.filter(separate=False).count()
-    return {"indexed": indexed, "pairs": pairs,
-            "separate": ContactDuplicate.objects.filter(separate=True).count()}
+        rows = list(Contact.objects.order_by("pk").values(*CONTACT_FIELDS).iterator(chunk_size=batch_size))
+        records = Records.from_rows(rows)
+        del rows
+        index = index_rows(records)
+        for start in range(0, len(index), batch_size):
+            insert_values(DuplicateSearchString, IndexRow._fields, index[start:start + batch_size])
+            if progress:
+                progress(len(index[start:start + batch_size]))
+        analyze(DuplicateSearchString)
+        result = {"indexed": len(index), "companies": int((~records.person).sum()),
+                  "persons": int(records.person.sum()), "pairs": 0, "candidates": 0, "parameters": ""}
+        if setup.autosearch_for_duplicates and len(records):
+            found = find_pairs(records, threshold_of(setup))
+            params = found["params"]
+            store.save(PURPOSE, params, pairs=found["candidates"])
+            _store_pairs(found["pairs"])
+            if report:
+                for (lo, hi), (probability, explanation) in found["pairs"].items():
+                    report(lo, hi, probability, explanation)
+            result.update(candidates=found["candidates"], by_rule=found["by_rule"],
+                          parameters=f"{params.source}, prior {params.prior:.4f}")
+            result["pairs"] = ContactDuplicate.objects.filter(separate=False).count()
+    result["separate"] = ContactDuplicate.objects.filter(separate=True).count()
+    return result
+
+
+def find_pairs(records: Records, threshold: float) -> dict:
+    """Every pair of ``records`` (same type) whose match probability reaches ``threshold``."""
+    i, j, by_rule = candidate_pairs(records)
+    same_type = records.person[i] == records.person[j]
+    i, j = i[same_type], j[same_type]
+    pairs = model.Pairs(records, records, i, j, dedupe=True)
+    compared = model.compare(pairs)
+    params = store.load(PURPOSE)
+    if len(pairs) >= model.MIN_PAIRS_TO_ESTIMATE:
+        fresh = model.Parameters.defaults()
+        fresh.m = {c: list(v) for c, v in params.m.items()}
+        model.estimate_u(pairs, params=fresh)
+        params = model.estimate_m(compared[0], fresh, max_prior=model.max_prior(pairs), update_u=True)
+    scored = model.score(pairs, params, compared=compared)
+    chosen = np.flatnonzero(scored.probability >= threshold)
+    found = {(int(records.pks[i[k]]), int(records.pks[j[k]])): (float(scored.probability[k]), model.explain(scored, k))
+             for k in chosen}
+    return {"pairs": found, "params": params, "candidates": len(pairs), "by_rule": by_rule}
 
 
 def open_pairs():

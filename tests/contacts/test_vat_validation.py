@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from contacts.csv_specs import CONTACT_CSV
-from contacts.matching import MatchKeys, normalize_vat, score
+from contacts.matching import model, normalize_vat
+from tests.contacts.matching.helpers import scored
 from contacts.models import Contact
 from crm import csv_io
 from tests import factories
@@ -97,6 +98,6 @@ def test_csv_import_of_contacts_refuses_an_invalid_vat_no():
 ])
 def test_the_matcher_compares_vat_nos_in_stdnums_compact_form_without_the_prefix(typed, other):
     assert normalize_vat(typed) == normalize_vat(other)
-    value, reasons = score(MatchKeys.of(1, name="Fabrikam", vat_registration_no=typed),
-                           MatchKeys.of(2, name="FABRIKAM GMBH", vat_registration_no=other))
-    assert "same VAT registration no." in reasons and value == 100
+    result = scored({"pk": 1, "name": "Fabrikam", "vat_registration_no": typed},
+                    {"pk": 2, "name": "FABRIKAM GMBH", "vat_registration_no": other})
+    assert "VAT registration no. agrees +" in model.explain(result, 0) and result.probability[0] > 0.999

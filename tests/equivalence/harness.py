@@ -63,13 +63,13 @@ def drift() -> list[str]:
 
 def pairs_link_contacts_would_link(kind: str, master: str = "contact") -> list[tuple[str, str]]:
     """(partner no., contact no.) of every pair ``link_contacts`` would link now, read from its dry-run
-    review report (decision "would link"), sorted by partner no."""
+    review report (decision "linked": what the run would do), sorted by partner no."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.csv"
         command("link_contacts", data.COMMAND_WORDS[kind], "--dry-run", "--master", master, "--report", str(report))
         with report.open(newline="", encoding="utf-8") as stream:
             return sorted((row["partner_no"], row["contact_no"]) for row in csv.DictReader(stream)
-                          if row["decision"] == "would link")
+                          if row["decision"] == "linked")
 
 
 @contextmanager

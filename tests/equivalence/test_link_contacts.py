@@ -1,7 +1,7 @@
 """Scenario 3: ``link_contacts customers|vendors|bank-accounts --master partner|contact`` against
 ``contacts.services.link_contact(contact, partner, master=…)`` for exactly the pairs the command links.
 
-The pairs come from the command's own dry run (its review report, decision "would link"), taken on
+The pairs come from the command's own dry run (its review report, decision "linked"), taken on
 the per-row path right before each kind is linked, so both paths link the same pairs in the same
 state. The data holds partners that are the same organisation as a company or a stand-alone person
 (same VAT no. or e-mail, the name up to case and legal form) with other phone, address, territory …,

@@ -20,8 +20,8 @@ def test_a_link_dry_run_job_links_nothing_and_reports_the_pairs_it_left(db, star
     factories.CustomerFactory(name="Adventure Works LLC", email="other@else.test", phone_no="+1 555 0002")
     factories.marketing_setup()
 
-    job = start_now("link_contacts", {"partner_kind": "customer", "min_score": 80, "master": "contact",
-                                      "dry_run": True, "report_min_score": 10})
+    job = start_now("link_contacts", {"partner_kind": "customer", "min_score": 0.8, "master": "contact",
+                                      "dry_run": True, "report_min": 0.01})
 
     assert job.status == "succeeded"
     assert not ContactBusinessRelation.objects.exists()
@@ -32,8 +32,8 @@ def test_a_link_dry_run_job_links_nothing_and_reports_the_pairs_it_left(db, star
 def test_a_link_job_without_setup_fails_with_the_setup_message(db, start_now):
     factories.CustomerFactory()
 
-    job = start_now("link_contacts", {"partner_kind": "customer", "min_score": 80, "master": "contact",
-                                      "dry_run": False, "report_min_score": 50})
+    job = start_now("link_contacts", {"partner_kind": "customer", "min_score": 0.8, "master": "contact",
+                                      "dry_run": False})
 
     assert job.status == "failed" and "Bus. Rel. Code for Customers" in job.error
 

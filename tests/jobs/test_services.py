@@ -68,7 +68,7 @@ def test_a_second_job_on_the_same_partners_is_refused_while_the_first_runs(custo
     first = services.start_job("create_contacts", {"partner_kind": "customer"}, enqueue=False)
 
     with pytest.raises(ValidationError, match=f"Job {first.pk}"):
-        services.start_job("link_contacts", {"partner_kind": "customer", "min_score": 90})
+        services.start_job("link_contacts", {"partner_kind": "customer", "min_score": 0.9})
 
     assert Job.objects.count() == 1
     services.start_job("create_contacts", {"partner_kind": "vendor"}, enqueue=False)  # other partners: fine

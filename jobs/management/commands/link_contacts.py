@@ -3,38 +3,48 @@
 The run is a job (jobs app) run here in the foreground, through the same body a background worker runs.
 """
 
+import math
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from contacts.bulk import link as linking
 from jobs import services as jobs
 from partners import kinds
-from contacts.matching import DEFAULT_LINK_SCORE
 
 
 class Command(BaseCommand):
-    help = ("Match partners without a contact to contacts without a partner of that type (VAT registration no., "
-            "e-mail, phone, similar name), link the confident matches and report every candidate.")
+    help = ("Match partners without a contact to contacts without a partner of that type with the probabilistic "
+            "matcher (names, address, post code, city, VAT registration no., e-mail, phone; weights estimated "
+            "from the data), link the confident matches, list the uncertain ones for review and report every "
+            "candidate with its match probability and each field's contribution.")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(kinds.words()), help="which partners")
-        parser.add_argument("--min-score", type=int, default=DEFAULT_LINK_SCORE,
-                            help=f"link pairs scoring at least this, 1–100 (default {DEFAULT_LINK_SCORE})")
-        parser.add_argument("--report-min-score", type=int, default=linking.REPORT_MIN_SCORE,
-                            help=f"report candidates scoring at least this (default {linking.REPORT_MIN_SCORE})")
+        parser.add_argument("--min-score", default=str(linking.DEFAULT_MIN_PROBABILITY), metavar="P",
+                            help="link pairs whose match probability is at least P, 0–1 (a number above 1 is "
+                                 f"read as a percentage; default {linking.DEFAULT_MIN_PROBABILITY})")
+        parser.add_argument("--review-min", default=str(linking.DEFAULT_REVIEW_MIN), metavar="P",
+                            help="pairs from P up to --min-score are not linked but listed for review "
+                                 f"(default {linking.DEFAULT_REVIEW_MIN})")
         parser.add_argument("--master", choices=["contact", "partner"], default="contact",
                             help="whose values win where a linked pair differs (default: contact)")
-        parser.add_argument("--dry-run", action="store_true", help="report only; link nothing")
-        parser.add_argument("--report", metavar="F.csv", help="write every candidate with score and reasons here")
+        parser.add_argument("--dry-run", action="store_true", help="report only; link and remember nothing")
+        parser.add_argument("--report-min", type=float, default=linking.REPORT_MIN_PROBABILITY, metavar="P",
+                            help="report candidates from this match probability up, 0–1 (default "
+                                 f"{linking.REPORT_MIN_PROBABILITY}; pairs for review are always reported)")
+        parser.add_argument("--report", metavar="F.csv",
+                            help="write every candidate with match probability, weight, decision and explanation")
 
-    def handle(self, *args, kind, min_score, report_min_score, master, dry_run, report, **options):
-        if not 1 <= min_score <= 100:
-            raise CommandError("--min-score must be between 1 and 100.")
+    def handle(self, *args, kind, min_score, review_min, report_min, master, dry_run, report, **options):
         kind = kinds.from_word(kind).key
-        options = {"partner_kind": kind, "min_score": min_score, "master": master, "dry_run": dry_run,
-                   "report_min_score": report_min_score}
-        results = []
+        if math.isnan(report_min) or not 0 <= report_min <= 1:
+            raise CommandError(f"--report-min must be a match probability from 0 to 1, not {report_min:g}.")
         try:
+            options = {"partner_kind": kind, "min_score": linking.probability_argument(min_score, "--min-score"),
+                       "review_min": linking.probability_argument(review_min, "--review-min"),
+                       "report_min": report_min, "master": master, "dry_run": dry_run}
+            results = []
             job = jobs.run_job_inline(jobs.start_job("link_contacts", options, enqueue=False), results=results)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc

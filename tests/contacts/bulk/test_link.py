@@ -51,7 +51,7 @@ def link_of(customer):
 def test_links_confident_matches_and_reports_every_candidate(world, tmp_path):
     contacts, customers = world
     report = tmp_path / "report.csv"
-    output = run("customers", "--report", str(report))
+    output = run("customers", "--report", str(report), "--report-min", "0")
 
     assert link_of(customers["fabrikam"]).contact == contacts["fabrikam"]
     assert link_of(customers["northwind"]).contact == contacts["northwind"]
@@ -59,9 +59,10 @@ def test_links_confident_matches_and_reports_every_candidate(world, tmp_path):
     assert "Linked 2" in output
     rows = list(csv.DictReader(report.open()))
     decisions = {(r["partner_no"], r["contact_no"]): r["decision"] for r in rows}
-    assert decisions[(customers["namesake"].no, contacts["lonely"].no)] == "below min score"
+    assert decisions[(customers["namesake"].no, contacts["lonely"].no)] == "below"  # name only; all else differs
     fabrikam_row = next(r for r in rows if r["partner_no"] == customers["fabrikam"].no)
-    assert "same VAT registration no." in fabrikam_row["reasons"] and int(fabrikam_row["score"]) >= 80
+    assert "VAT registration no. agrees +" in fabrikam_row["explanation"]
+    assert float(fabrikam_row["match_probability"]) >= 0.9 and fabrikam_row["decision"] == "linked"
 
 
 def test_contact_values_win_by_default_and_reach_the_partner(world):
@@ -80,10 +81,13 @@ def test_master_partner_makes_the_partner_values_win(world):
     assert Customer.objects.get(pk=customers["fabrikam"].pk).contact_type == "company"
 
 
-def test_min_score_controls_what_is_linked(world):
+@pytest.mark.parametrize("min_score", ["0.9999", "99.99"])  # a probability, or the same as a percentage
+def test_min_score_controls_what_is_linked(world, min_score):
     _, customers = world
-    run("customers", "--min-score", "55")
-    assert link_of(customers["namesake"]) is not None
+    output = run("customers", "--min-score", min_score)
+    assert link_of(customers["fabrikam"]) is not None  # VAT no. and name agree: p > 0.9999
+    assert link_of(customers["northwind"]) is None  # phone and a similar name: p ≈ 0.999, linked at the default
+    assert "Linked 1" in output
 
 
 def test_dry_run_links_nothing(world, tmp_path):
@@ -91,7 +95,7 @@ def test_dry_run_links_nothing(world, tmp_path):
     output = run("customers", "--dry-run", "--report", str(report))
     assert ContactBusinessRelation.objects.count() == 0
     assert "Would link 2" in output
-    assert "would link" in report.read_text()
+    assert {r["decision"] for r in csv.DictReader(report.open())} == {"linked"}  # what a real run would do
 
 
 def test_a_contact_is_linked_at_most_once_per_type_the_best_score_wins(db, tmp_path):
@@ -104,7 +108,7 @@ def test_a_contact_is_linked_at_most_once_per_type_the_best_score_wins(db, tmp_p
     assert link_of(best).contact == contact
     assert link_of(good) is None
     decisions = {r["partner_no"]: r["decision"] for r in csv.DictReader(report.open())}
-    assert decisions == {best.no: "linked", good.no: "other match scored higher"}
+    assert decisions == {best.no: "linked", good.no: "other match better"}
 
 
 def test_equal_best_scores_are_left_for_a_person(db):
@@ -135,6 +139,21 @@ def test_refuses_without_the_setup_code(db):
     factories.marketing_setup(bank_accounts=None)
     with pytest.raises(CommandError, match="Bus. Rel. Code for Bank Accounts is not set"):
         run("bank-accounts")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--min-score", "0"), "--min-score must be a match probability above 0"),
+    (("--min-score", "101"), "--min-score must be a match probability above 0"),
+    (("--min-score", "high"), "--min-score must be a match probability between 0 and 1"),
+    (("--min-score", "nan"), "--min-score must be a match probability above 0"),
+    (("--review-min", "-1"), "--review-min must be a match probability above 0"),
+    (("--min-score", "0.6", "--review-min", "0.8"), r"--review-min \(0.8\) must not be above --min-score \(0.6\)"),
+    (("--report-min", "2"), "--report-min must be a match probability from 0 to 1"),
+])
+def test_bad_probabilities_are_refused_and_change_nothing(world, args, message):
+    with pytest.raises(CommandError, match=message):
+        run("customers", *args)
+    assert ContactBusinessRelation.objects.count() == 0
 
 
 def test_bad_min_score_and_unwritable_report_are_refused(world, tmp_path):

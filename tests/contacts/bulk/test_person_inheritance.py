@@ -82,7 +82,7 @@ def test_repair_reaches_persons_with_bounded_queries_whatever_the_number_of_comp
         inheriting_person(company, first_name=f"B{n}")
         companies.append(company)
     Customer.objects.update(phone_no="+49 40 0")
-    with django_assert_max_num_queries(25):  # per chunk, not per company or person
+    with django_assert_max_num_queries(26):  # per chunk, not per company or person (the index signature read included)
         drift.repair("partner")
     assert set(Contact.objects.filter(company__in=companies).values_list("phone_no", flat=True)) == {"+49 40 0"}
 

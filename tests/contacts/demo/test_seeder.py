@@ -218,9 +218,9 @@ def test_no_history_skips_the_history_entries(run_seed_demo):
     assert not Customer.history.exists()
 
 
-def test_company_contacts_are_indexed_for_duplicates(seeded):
-    companies = Contact.objects.filter(type=ContactType.COMPANY)
-    assert DuplicateSearchString.objects.count() == companies.count()
+def test_company_and_person_contacts_are_indexed_for_duplicates(seeded):
+    assert Contact.objects.filter(type=ContactType.PERSON).exists()
+    assert DuplicateSearchString.objects.count() == Contact.objects.count()
 
 
 def test_rows_added_one_by_one_after_seeding_get_fresh_keys_and_numbers(seeded):
@@ -268,7 +268,7 @@ def test_recomputing_every_relation_summary_changes_nothing(seeded):
 def test_find_duplicates_rebuilds_the_same_index_and_pairs(run_seed_demo):
     run_seed_demo(duplicates=20)
     index, pairs = before = duplicate_index()
-    assert len(index) == Contact.objects.filter(type=ContactType.COMPANY).count()
+    assert len(index) == Contact.objects.count()  # companies and persons
     assert pairs  # near-duplicates were entered
     call_command("find_duplicates", "--no-progress", stdout=StringIO())
     assert duplicate_index() == before

@@ -1,0 +1,168 @@
+"""Records for the probabilistic matcher: the normalized fields of many parties as column arrays.
+
+A ``Records`` holds one NumPy array per field (``""`` where a value is missing), built from plain
+row dicts (``.values()``) of contacts or partners:
+
+- ``name``: the organisation name as ``contacts.matching.normalize_name`` reads it;
+- ``given`` / ``surname``: a person's name parts: the contact's first name and surname where set,
+  else the name split (``"Surname, Given"`` and ``"Given Surname"``; one word is a surname whose given
+  name is unknown);
+- ``house`` / ``street``: the house number and the street of ``address`` (abbreviations written out,
+  "3 Wylly Pl." → ``("3", "wylly place")``); ``address_2``;
+- ``post_code`` (letters and digits, upper case), ``city``, ``county``;
+- ``vat`` (python-stdnum's compact form) with ``vat_valid`` (True / False / None when no checksum
+  can be checked), ``email``, ``phones`` (E.164, several joined by a space);
+- ``person``: True for a person contact or a partner whose contact type is person.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.eu import vat as eu_vat
+
+from contacts.matching import (name_tokens, normalize_email, normalize_phone, normalize_vat, strip_accents,
+                               vat_prefix_country)
+
+FIELDS = ("name", "given", "surname", "house", "street", "address_2", "post_code", "city", "county", "vat",
+          "email", "phones")
+
+# The fields read from the database (``.values(*ROW_FIELDS)``; a missing one counts as blank).
+ROW_FIELDS = ("pk", "name", "address", "address_2", "city", "post_code", "county", "country_code",
+              "phone_no", "mobile_phone_no", "email", "vat_registration_no")
+PERSON_ROW_FIELDS = ("first_name", "surname", "type")
+
+_NUMBER = re.compile(r"^\d+[a-z]?$")
+STREET_WORDS = {
+    "st": "street", "str": "strasse", "straße": "strasse", "rd": "road", "ave": "avenue", "av": "avenue",
+    "pl": "place", "cres": "crescent", "cr": "crescent", "ct": "court", "dr": "drive", "ln": "lane",
+    "hwy": "highway", "pde": "parade", "cct": "circuit", "tce": "terrace", "cl": "close", "sq": "square",
+    "blvd": "boulevard", "gr": "grove", "mt": "mount", "pkwy": "parkway", "wy": "way", "n": "north",
+    "s": "south", "e": "east", "w": "west",
+}
+
+
+# ASCII punctuation splits words; an apostrophe joins them ("O'Neil" → "oneil"); other scripts stay as they are.
+_SPLIT_TABLE = str.maketrans({**{chr(c): " " for c in range(128) if not chr(c).isalnum()}, "'": None, "’": None})
+
+
+@lru_cache(maxsize=200_000)
+def words(value: str) -> tuple[str, ...]:
+    """Lower-case words without accents and punctuation ("O'Neil" → ("oneil",)); Cyrillic, Greek, CJK … kept."""
+    if not value:
+        return ()
+    if not value.isascii():
+        value = strip_accents(value.replace("ß", "ss"))
+    return tuple(value.lower().translate(_SPLIT_TABLE).split())
+
+
+@lru_cache(maxsize=200_000)
+def split_address(address: str) -> tuple[str, str]:
+    """(house number, street) of an address line: "3 Wylly Pl." → ("3", "wylly place"),
+    "Hauptstr. 5a" → ("5a", "hauptstrasse")."""
+    tokens = list(words(address))
+    house = ""
+    for i, token in enumerate(tokens):
+        if _NUMBER.match(token):
+            house = token
+            del tokens[i]
+            break
+    street = " ".join(STREET_WORDS.get(t, t + "asse" if t.endswith("str") and len(t) > 4 else t) for t in tokens)
+    return house, street.replace(" strasse", "strasse") if street.endswith(" strasse") else street
+
+
+@lru_cache(maxsize=200_000)
+def person_parts(name: str, first_name: str = "", surname: str = "") -> tuple[str, str]:
+    """(given name, surname) of a person, normalized."""
+    if first_name or surname:
+        given = words(first_name)
+        return (given[0] if given else ""), " ".join(words(surname))
+    if "," in (name or ""):
+        last, _, first = name.partition(",")
+        given = words(first)
+        return (given[0] if given else ""), " ".join(words(last))
+    tokens = words(name)
+    if not tokens:
+        return "", ""
+    if len(tokens) == 1:
+        return "", tokens[0]
+    return tokens[0], " ".join(tokens[1:])
+
+
+def vat_checksum_valid(compact: str, raw: str) -> bool | None:
+    """Whether the VAT registration no. passes its country's checksum; None when no country is known."""
+    value = re.sub(r"[^0-9A-Z]", "", (raw or "").upper())
+    if not vat_prefix_country(value):
+        return None
+    try:
+        eu_vat.validate(value)
+    except stdnum_exceptions.ValidationError:
+        return False
+    except Exception:  # noqa: BLE001 - a country module stdnum cannot check
+        return None
+    return True
+
+
+@dataclass
+class Records:
+    pks: np.ndarray
+    person: np.ndarray
+    columns: dict  # field → np.ndarray of str (object)
+    vat_valid: np.ndarray  # object array: True / False / None
+
+    def __len__(self):
+        return len(self.pks)
+
+    def __getitem__(self, field):
+        return self.columns[field]
+
+    @classmethod
+    def from_rows(cls, rows, *, person_of=None):
+        """Normalize ``rows`` (dicts with ``ROW_FIELDS``, optionally ``first_name``, ``surname``, ``type``
+        / ``contact_type``). ``person_of(row)`` says whether a row is a person (default: its type).
+
+        Column by column, each distinct value normalized once (towns, post codes and names repeat)."""
+        rows = rows if isinstance(rows, list) else list(rows)
+
+        def column(name):
+            return [row.get(name) or "" for row in rows]
+
+        def mapped(function, values):
+            memo = {value: function(value) for value in dict.fromkeys(values)}
+            return [memo[value] for value in values]
+
+        names = column("name")
+        if person_of:
+            person = [bool(person_of(row)) for row in rows]
+        else:
+            person = [(row.get("type") or row.get("contact_type")) == "person" for row in rows]
+        cols = {"name": mapped(lambda n: " ".join(name_tokens(n)), names)}
+        parts = [person_parts(n, f, s) for n, f, s in zip(names, column("first_name"), column("surname"), strict=True)]
+        cols["given"] = [p[0] for p in parts]
+        cols["surname"] = [p[1] for p in parts]
+        addresses = mapped(split_address, column("address"))
+        cols["house"] = [a[0] for a in addresses]
+        cols["street"] = [a[1] for a in addresses]
+        joined = lambda value: " ".join(words(value))  # noqa: E731
+        cols["address_2"] = mapped(joined, column("address_2"))
+        cols["post_code"] = mapped(lambda value: "".join(words(value)).upper(), column("post_code"))
+        cols["city"] = mapped(joined, column("city"))
+        cols["county"] = mapped(joined, column("county"))
+        raw_vats = column("vat_registration_no")
+        cols["vat"] = mapped(normalize_vat, raw_vats)
+        valid = [vat_checksum_valid(v, raw) if v else None for v, raw in zip(cols["vat"], raw_vats, strict=True)]
+        cols["email"] = mapped(normalize_email, column("email"))
+        countries = column("country_code")
+        phones = []
+        for phone, mobile, country in zip(column("phone_no"), column("mobile_phone_no"), countries, strict=True):
+            if phone or mobile:
+                found = {p for p in (normalize_phone(phone, country), normalize_phone(mobile, country)) if p}
+                phones.append(" ".join(sorted(found)))
+            else:
+                phones.append("")
+        cols["phones"] = phones
+        return cls(pks=np.array([row["pk"] for row in rows], dtype=np.int64), person=np.array(person, dtype=bool),
+                   columns={f: np.array(cols[f], dtype=object) for f in FIELDS},
+                   vat_valid=np.array(valid, dtype=object))
