@@ -47,7 +47,7 @@ def _get(url, *, behind_https_proxy=False):
 
 def _manage(env, *args):
     done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -129,5 +129,5 @@ def test_serve_runs_gunicorn_and_a_task_worker_that_stop_together(tmp_path):
 
 def test_serve_refuses_a_worker_count_that_is_not_a_number():
     done = subprocess.run([str(ROOT / "crm" / "serve.sh")], cwd=ROOT, env={**os.environ, "WORKERS": "two"},
-                          capture_output=True, text=True, timeout=30)
+                          capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 2 and "WORKERS must be a whole number" in done.stderr
