@@ -144,6 +144,8 @@ def test_a_csv_import_job_over_the_api(api_operations, numbered_partners, django
     job = api_operations.get(f"/jobs/{started.json()['id']}").json()
     assert (job["status"], job["done"], job["errors"], job["options"]["file_name"]) == ("succeeded", 1, 1, "c.csv")
     assert list(Customer.objects.values_list("no", flat=True)) == ["C90001"]
+    broken = api_operations.post("/jobs", '{"kind": "import_csv", "options": {"spec": "customer"}, "csv": "no\\ud800"}')
+    assert broken.status_code in (400, 422) and Job.objects.count() == 1
     missing = api_operations.post("/jobs", {"kind": "import_csv", "options": {"spec": "customer"}})
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "csv"
 
