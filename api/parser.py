@@ -1,5 +1,6 @@
-"""Request bodies: JSON objects only; a NUL character (which PostgreSQL cannot store) or a number too long to be
-one is refused with 400 before any view runs (crm.middleware does the same for forms and query strings)."""
+"""Request bodies: JSON objects only; a NUL character (which PostgreSQL cannot store), an escaped lone surrogate
+(no database stores it) or a number too long to be one is refused with 400 before any view runs (crm.middleware
+does the same for forms and query strings)."""
 
 import json
 
@@ -19,6 +20,15 @@ def _has_nul(value) -> bool:
     return False
 
 
+def _is_unicode(data) -> bool:
+    """False when the JSON held a lone surrogate escape (``"\\ud800"``): text no database can store."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class StrictJsonParser(Parser):
     def parse_body(self, request):
         if not request.body:
@@ -29,4 +39,6 @@ class StrictJsonParser(Parser):
             raise HttpError(400, "The request body is not valid JSON.") from None
         if _has_nul(data):
             raise HttpError(400, NUL_MESSAGE)
+        if b"\\u" in request.body and not _is_unicode(data):
+            raise HttpError(400, "The request body holds an escaped lone surrogate (\\ud800…): not text.")
         return data

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from crm.context_processors import NAVIGATION
+from jobs import selectors as job_selectors
 
 
 def home(request):
@@ -23,11 +24,10 @@ def home(request):
 @never_cache
 @require_GET
 def health(request):
-    """``/health/`` for load balancers and monitors: 200 when the database answers, else 503 — JSON either way.
-
-    (The task queue joins the checks once background jobs exist.)
-    """
-    checks = {}
+    """``/health/`` for load balancers and monitors, JSON: the database answers, and so does the task queue
+    (django-tasks-db's table: tasks queued and running, the age of the oldest ready task — a backlog is reported,
+    not an error). 503 only when the database or the queue cannot be read."""
+    checks, queue = {}, None
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -35,5 +35,16 @@ def health(request):
         checks["database"] = "ok"
     except DatabaseError as exc:
         checks["database"] = f"error: {exc.__class__.__name__}"
+    if checks["database"] == "ok":
+        try:
+            queue = job_selectors.task_queue()
+            checks["task_queue"] = "ok"
+        except DatabaseError as exc:
+            checks["task_queue"] = f"error: {exc.__class__.__name__}"
+    else:
+        checks["task_queue"] = "error: the database does not answer"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "error", "checks": checks}
+    if queue is not None:
+        body["task_queue"] = queue
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -143,11 +143,8 @@ class _Echo:
         return value
 
 
-@require_GET
-@require("jobs.view_job")
-def job_report(request, pk):
-    """One line per row the job skipped or failed on, with the reason (cells safe from spreadsheet formulas)."""
-    job = _job(pk)
+def report_response(job) -> StreamingHttpResponse:
+    """The job's report as a CSV download (the screen's and the API's): one line per skipped or failed row."""
     writer = csv.writer(_Echo())
 
     def rows():
@@ -158,3 +155,10 @@ def job_report(request, pk):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-report.csv"'
     return response
+
+
+@require_GET
+@require("jobs.view_job")
+def job_report(request, pk):
+    """One line per row the job skipped or failed on, with the reason (cells safe from spreadsheet formulas)."""
+    return report_response(_job(pk))

@@ -13,6 +13,7 @@ HUGE = 10**30
     ("{not json", 400),
     ('["a", "list"]', 422),
     ('{"name": "Contoso\\u0000"}', 400),
+    ('{"name": "Contoso\\ud800"}', 400),  # a lone surrogate: not text any database stores
     ('{"name": 12}', 422),
     ('{"name": "Contoso", "credit_limit": "lots"}', 422),
     ('{"name": "Contoso", "credit_limit": 1e400}', 422),

@@ -14,7 +14,9 @@ def test_the_schema_is_published_and_names_every_resource(db):
                      "/api/v1/business-relation-codes", "/api/v1/changes", "/api/v1/contacts/{id}/merge",
                      "/api/v1/contacts/{id}/create-partner", "/api/v1/customers/{id}/create-contact",
                      "/api/v1/contacts/{id}/duplicates", "/api/v1/documents/{side}", "/api/v1/contacts/{id}/quotes",
-                     "/api/v1/contacts/{id}/interactions", "/api/v1/customers/{id}/history"]:
+                     "/api/v1/contacts/{id}/interactions", "/api/v1/customers/{id}/history", "/api/v1/jobs",
+                     "/api/v1/jobs/{id}", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/{id}/resume",
+                     "/api/v1/jobs/{id}/report"]:
         assert expected in paths, expected
     assert schema["components"]["securitySchemes"] == {
         "KeyAuth": {"type": "http", "scheme": "bearer"},
