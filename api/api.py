@@ -39,3 +39,6 @@ from api import actions, changes, contacts, documents, partners, relations
 for _router in (contacts.router, partners.router, relations.router, actions.router, documents.router,
                 changes.router):
     api.add_router("", _router)
+from api import webhooks  # noqa: E402  (outbound webhooks: subscriptions, delivery log, re-delivery)
+
+api.add_router("", webhooks.router)
