@@ -1,14 +1,24 @@
 """Subscriptions in the admin (a new one's secret is shown once, after saving) and the delivery log with
 manual re-delivery."""
 
+from django import forms
 from django.contrib import admin, messages
 
 from webhooks import services
-from webhooks.models import Delivery, Subscription
+from webhooks.models import Delivery, EventType, Subscription
+
+
+class SubscriptionForm(forms.ModelForm):
+    event_types = forms.MultipleChoiceField(choices=EventType.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Subscription
+        fields = ["owner", "name", "target_url", "event_types", "active"]
 
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
+    form = SubscriptionForm
     list_display = ["__str__", "target_url", "owner", "active", "created_at"]
     list_filter = ["active"]
     search_fields = ["name", "target_url", "owner__username"]

@@ -333,6 +333,17 @@ def test_the_admin_redelivers_the_selected_deliveries(admin_client, subscription
     assert len(receiver.requests) == 2 and Delivery.objects.filter(attempt=2, status_code=200).exists()
 
 
+def test_the_admin_adds_a_subscription_and_sees_its_secret_once(admin_client, admin_user, receiver):
+    response = admin_client.post("/admin/webhooks/subscription/add/", {
+        "owner": admin_user.pk, "name": "Shop", "target_url": receiver.url, "event_types": ["created", "merged"],
+        "active": "on"}, follow=True)
+    subscription = Subscription.objects.get()
+    assert subscription.event_types == ["created", "merged"]
+    assert subscription.secret in response.content.decode()
+    assert subscription.secret not in admin_client.get(
+        f"/admin/webhooks/subscription/{subscription.pk}/change/").content.decode()
+
+
 def test_the_signature_helper_matches_the_documented_formula():
     body = b'{"id":"e1"}'
     expected = hmac.new(b"whsec_x", b"e1.1700000000." + body, hashlib.sha256).hexdigest()
