@@ -60,8 +60,9 @@ def emit(model, ids, event_type: str, *, known=None, extra=None) -> None:
     ids = list(ids)
     if label not in WATCHED or not ids:
         return
+    # robust: the change is committed already; a failure to queue its events is logged, not raised to its caller
     transaction.on_commit(partial(_committed, model, ids, event_type, timezone.now(), dict(known or {}),
-                                  dict(extra or {})))
+                                  dict(extra or {})), robust=True)
 
 
 def _number_field(model) -> str:
