@@ -34,11 +34,8 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-from api import actions, changes, contacts, documents, partners, relations
+from api import actions, changes, contacts, documents, jobs, partners, relations, webhooks  # noqa: E402
 
 for _router in (contacts.router, partners.router, relations.router, actions.router, documents.router,
-                changes.router):
+                changes.router, jobs.router, webhooks.router):
     api.add_router("", _router)
-from api import jobs
-
-api.add_router("", jobs.router)

@@ -321,7 +321,7 @@ def create_contacts_for_partners(kind: str, partners, setup, *, dry_run=False, s
                                                                                         strict=True)])
     finish(change_set)
     history.record_events(spec.model, {p.pk: f"Linked with contact {c.no}, created from it"
-                                       for p, c in zip(partners, companies, strict=True)})
+                                       for p, c in zip(partners, companies, strict=True)}, event="linked")
     result.duplicates = change_set.duplicates
     return result
 
@@ -702,8 +702,9 @@ def record_link_events(kind: str, pairs, verb: str) -> None:
     for chunk in _chunks(pairs):
         partner_nos = dict(spec.model.objects.filter(pk__in=[p for p, _ in chunk]).values_list("pk", "no"))
         contact_nos = dict(Contact.objects.filter(pk__in=[c for _, c in chunk]).values_list("pk", "no"))
-        history.record_events(Contact, {c: f"{verb} {spec.label} {partner_nos[p]}" for p, c in chunk})
-        history.record_events(spec.model, {p: f"{verb} contact {contact_nos[c]}" for p, c in chunk})
+        event = "linked" if verb.startswith("Linked") else "unlinked"
+        history.record_events(Contact, {c: f"{verb} {spec.label} {partner_nos[p]}" for p, c in chunk}, event=event)
+        history.record_events(spec.model, {p: f"{verb} contact {contact_nos[c]}" for p, c in chunk}, event=event)
 
 
 def _primary_contacts_from_texts(kind, pairs):

@@ -23,12 +23,18 @@ import contextvars
 from contextlib import contextmanager
 
 from django.db import connection
+from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from crm.bulk_insert import insert_values
 
 CHUNK = 900  # ids per statement (well under SQLite's variable limit)
+
+# Sent after each entry point below wrote its rows: ``model``, ``ids`` and ``event`` ("created", "synchronized",
+# "linked", "unlinked"). Ordinary saves are announced by django-simple-history's own signal. Receivers run
+# inside the writer's transaction (the webhooks app defers its work to ``transaction.on_commit``).
+rows_recorded = Signal()
 
 _acting_user = contextvars.ContextVar("crm_history_acting_user", default=None)
 
@@ -64,6 +70,8 @@ def record_objects(model, objs, *, reason: str, history_type: str = "~", date=No
         return
     model.history.bulk_history_create(objs, update=history_type == "~", default_change_reason=reason,
                                       default_date=date or timezone.now(), default_user=current_user())
+    rows_recorded.send(sender=model, model=model, ids=[obj.pk for obj in objs],
+                       event="created" if history_type == "+" else "synchronized")
 
 
 def _copy_columns(model):
@@ -104,12 +112,16 @@ def record_written_rows(model, rows, reasons, *, history_type: str = "+", record
                "history_type", "history_user_id"]
     insert_values(history, columns, [(*(row[i] for i in tracked), now, reason, history_type, user_id)
                                      for row, reason in zip(rows, reasons, strict=True)])
+    pk_at = positions[model._meta.pk.attname]
+    rows_recorded.send(sender=model, model=model, ids=[row[pk_at] for row in rows],
+                       event="created" if history_type == "+" else "synchronized")
 
 
-def record_events(model, reasons: dict) -> None:
+def record_events(model, reasons: dict, *, event: str = "synchronized") -> None:
     """A history row (``~``) for each row ``pk`` of ``reasons`` ({pk: reason}) as stored now — a change written
     set-based, or an event that changed none of its fields ("Linked with customer C00010"). One
-    ``INSERT … SELECT`` per chunk, joined with the reasons (no model instance per row)."""
+    ``INSERT … SELECT`` per chunk, joined with the reasons (no model instance per row). ``event``: what
+    ``rows_recorded`` announces ("linked", "unlinked"; default "synchronized")."""
     ids = list(reasons)
     if not ids:
         return
@@ -129,3 +141,4 @@ def record_events(model, reasons: dict) -> None:
                 f"INSERT INTO {quote(history._meta.db_table)} ({target}) SELECT {selected}, %s, v.column2, '~', %s "
                 f"FROM {quote(model._meta.db_table)} t JOIN {rows} ON v.column1 = t.{quote(model._meta.pk.column)}",
                 [now, user_id, *params])
+    rows_recorded.send(sender=model, model=model, ids=ids, event=event)

@@ -11,11 +11,15 @@ from copy import copy
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 
 from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation, ContactDuplicate, DuplicateSearchString, \
     InteractionLogEntry, MarketingSetup, MergedContact
 from crm import history
+
+# Sent after a merge (``survivor``, ``other_pk``, ``other_no``), inside its transaction.
+contacts_merged = Signal()
 
 # The fields a user picks a surviving value for, in card order.
 MERGE_FIELDS = ("name", "name_2", "search_name", "address", "address_2", "city", "post_code", "county",
@@ -89,6 +93,7 @@ def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=(), use
     sync.write_many(Contact, persons, {*sync.TRACKED_ATTS}, f"Merged into company {survivor.no}")
     MergedContact.objects.create(old_pk=other.pk, old_no=other.no, old_name=other.name, survivor=survivor,
                                  user=user if user is not None else history.current_user())
+    other_pk = other.pk
     with sync.suspended():
         other.delete()
     survivor._change_reason = f"Merged contact {other.no} {other.name} into this one"
@@ -96,6 +101,7 @@ def merge_contacts(survivor: Contact, other: Contact, *, take_from_other=(), use
     del survivor._change_reason
     sync.finish(sync.ChangeSet(reason=f"Merged contact {other.no} into {survivor.no}", setup=setup,
                                contacts=persons_before, links=moved, relations={survivor.pk, *persons_before}))
+    contacts_merged.send(sender=Contact, survivor=survivor, other_pk=other_pk, other_no=other.no)
     survivor.refresh_from_db()
     return survivor
 

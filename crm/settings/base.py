@@ -173,3 +173,11 @@ if env("TASKS_BACKEND", default="database") not in TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", default="database")], "QUEUES": ["default"]}}
 JOBS_STALE_AFTER = env.int("JOBS_STALE_AFTER", default=120)  # seconds without a heartbeat: the worker is gone
 JOBS_CHUNK_SIZE = env.int("JOBS_CHUNK_SIZE", default=10_000)  # partners per chunk task of a create job
+
+# Outbound webhooks (the webhooks app): signed POSTs through the task queue, retried with back-off.
+INSTALLED_APPS += ["webhooks"]
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)  # allow private/loopback target hosts
+WEBHOOKS_TIMEOUT = env.int("WEBHOOKS_TIMEOUT", default=5)  # seconds per POST
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=6)  # a failed event is retried up to this
+WEBHOOKS_BACKOFF = env.int("WEBHOOKS_BACKOFF", default=30)  # seconds before the 1st retry; doubles each time
+WEBHOOKS_BATCH_SIZE = env.int("WEBHOOKS_BATCH_SIZE", default=500)  # events per delivery task

@@ -11,3 +11,4 @@ STORAGES = {
 }
 # Jobs run in the test process (tests/jobs/test_worker.py starts real db_worker processes on their own database).
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+WEBHOOKS_ALLOW_PRIVATE = True  # the tests' receiving server listens on 127.0.0.1
