@@ -28,7 +28,7 @@ from jobs.views import KIND_PERMS, report_response
 router = Router(tags=["jobs"])
 Kind = Literal["create_contacts", "link_contacts", "sync_check", "find_duplicates", "import_csv"]
 JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-OptionValue = str | int | bool | None
+OptionValue = str | int | float | bool | None
 
 
 class JobOut(Schema):

@@ -39,6 +39,7 @@ class LinkContactsForm(JobForm):
     min_score = forms.FloatField(label="Link pairs with a match probability of at least", min_value=0.01,
                                  max_value=1, initial=DEFAULT_MIN_PROBABILITY, widget=forms.NumberInput({"step": "0.01"}))
     review_min = forms.FloatField(label="List for review from a match probability of", min_value=0.01, max_value=1,
+                                  required=False,
                                   initial=DEFAULT_REVIEW_MIN, widget=forms.NumberInput({"step": "0.01"}),
                                   help_text="Pairs between this and the link threshold are not linked but listed on "
                                             "the review page.")

@@ -109,7 +109,7 @@ def _link_preview(options, text=None):
 
 
 def _review_min(options):
-    return options.get("review_min", linking.DEFAULT_REVIEW_MIN)
+    return options.get("review_min") or linking.DEFAULT_REVIEW_MIN
 
 
 def _link_run(chunk, options, run):

@@ -108,7 +108,7 @@ def test_options_are_checked_by_the_screens_form(api_operations, customers_then_
     assert "comes after" in bad.json()["detail"]
     choice = api_operations.post("/jobs", {"kind": "link_contacts", "options": {"partner_kind": "planet",
                                                                                 "min_score": 500}})
-    assert {e["field"] for e in choice.json()["errors"]} == {"partner_kind", "min_score", "report_min_score", "master"}
+    assert {e["field"] for e in choice.json()["errors"]} == {"partner_kind", "min_score", "master"}
     unknown = api_operations.post("/jobs", {"kind": "sync_check", "options": {"repair": "", "colour": "red"}})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "options.colour"
     wrong_kind = api_operations.post("/jobs", {"kind": "mine_bitcoin"})
@@ -125,8 +125,8 @@ def test_a_job_refused_by_its_setup_or_a_running_job_is_a_422_and_starts_nothing
     factories.marketing_setup()
     first = services.start_job("create_contacts", {"partner_kind": "customer"}, enqueue=False)
     second = api_operations.post("/jobs", {"kind": "link_contacts",
-                                           "options": {"partner_kind": "customer", "min_score": 90,
-                                                       "report_min_score": 50, "master": "contact"}})
+                                           "options": {"partner_kind": "customer", "min_score": 0.9,
+                                                       "master": "contact"}})
     assert second.status_code == 422
     assert second.json()["detail"].startswith(f"Job {first.pk} (create contacts from partners) is still working")
     assert Job.objects.count() == 1
