@@ -152,7 +152,9 @@ class Records:
         cols["county"] = mapped(joined, column("county"))
         raw_vats = column("vat_registration_no")
         cols["vat"] = mapped(normalize_vat, raw_vats)
-        valid = [vat_checksum_valid(v, raw) if v else None for v, raw in zip(cols["vat"], raw_vats, strict=True)]
+        checked = {}  # each distinct number checked once
+        valid = [(checked[raw] if raw in checked else checked.setdefault(raw, vat_checksum_valid(v, raw))) if v else None
+                 for v, raw in zip(cols["vat"], raw_vats, strict=True)]
         cols["email"] = mapped(normalize_email, column("email"))
         countries = column("country_code")
         phones = []
