@@ -94,7 +94,7 @@ def person_parts(name: str, first_name: str = "", surname: str = "") -> tuple[st
 def vat_checksum_valid(compact: str, raw: str) -> bool | None:
     """Whether the VAT registration no. passes its country's checksum; None when no country is known."""
     value = re.sub(r"[^0-9A-Z]", "", (raw or "").upper())
-    if not vat_prefix_country(value):
+    if not vat_prefix_country(value[:2]):  # value is compact: the prefix is its first two characters
         return None
     try:
         eu_vat.validate(value)
