@@ -288,10 +288,12 @@ def compare(pairs: Pairs):
 
     va, vb = pairs.pair_codes("vat")
     vat_edits = pairs.similarity("vat", va, vb, _osa)
-    valid_a, valid_b = pairs.left.vat_valid[pairs.i], pairs.right.vat_valid[pairs.j]
+    one_edit = (vat_edits <= 1) & (va != vb)
+    near = np.flatnonzero(one_edit)  # the checksums matter only here: checked for these records alone
+    valid_a, valid_b = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+    valid_a[near], valid_b[near] = pairs.left.vat_valid(pairs.i[near]), pairs.right.vat_valid(pairs.j[near])
     one_invalid = (valid_a == False) | (valid_b == False)  # noqa: E712 - object arrays of True/False/None
     both_valid = (valid_a == True) & (valid_b == True)  # noqa: E712
-    one_edit = (vat_edits <= 1) & (va != vb)
     levels["vat"] = _null(np.select([va == vb, one_edit & one_invalid, one_edit & both_valid, one_edit],
                                     [4, 3, 1, 2], 0), va, vb)
 
