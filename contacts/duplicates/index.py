@@ -303,7 +303,7 @@ def find_pairs(records: Records, threshold: float) -> dict:
     same_type = records.person[i] == records.person[j]
     i, j = i[same_type], j[same_type]
     pairs = model.Pairs(records, records, i, j, dedupe=True)
-    compared = model.compare(pairs)
+    compared = model.compare_all(pairs)
     params = store.load(PURPOSE)
     if len(pairs) >= model.MIN_PAIRS_TO_ESTIMATE:
         fresh = model.Parameters.defaults()

@@ -68,7 +68,7 @@ def normalize_vat(vat: str) -> str:
     """python-stdnum's compact form without the country prefix: "DE 123 456 789", "de123456789" and
     "123456789" are the same number; so are "EL094014201" and "GR 094 014 201"."""
     value = _VAT_CLEAN.sub("", strip_accents(vat or "").upper())
-    if vat_prefix_country(value):  # an EU number: the country's own compact form ("ATU…", "EL…")
+    if vat_prefix_country(value[:2]):  # an EU number (value is compact: the prefix is its first two characters)
         try:
             value = eu_vat.compact(value)
         except stdnum_exceptions.ValidationError:

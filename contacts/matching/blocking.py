@@ -86,19 +86,26 @@ RULES = ("name sounds", "surname sound + post code", "name word + post code", "n
          "phone no.", "company name", "name word pair")
 
 
-def _pairs_sharing(left_keys, right_keys, *, dedupe, max_block):
-    """Index pairs (i, j) whose records share a key; blocks over ``max_block`` pairs are skipped."""
-    ids = {}
-    lk = np.fromiter((ids.setdefault(key, len(ids)) for _, key in left_keys), np.int64, len(left_keys))
-    li = np.fromiter((k for k, _ in left_keys), np.int64, len(left_keys))
-    if dedupe:
-        rk, ri = lk, li
-    else:
-        rk = np.fromiter((ids.setdefault(key, len(ids)) for _, key in right_keys), np.int64, len(right_keys))
-        ri = np.fromiter((k for k, _ in right_keys), np.int64, len(right_keys))
+def _encode(rules, ids):
+    """{rule: (record indexes, key ids)} as NumPy arrays, key ids shared by both sides through ``ids``
+    ({rule: {key: id}}); the lists of (index, key) tuples are emptied as they are read (memory)."""
+    out = {}
+    for rule in RULES:
+        keys, known = rules[rule], ids.setdefault(rule, {})
+        setdefault = known.setdefault
+        out[rule] = (np.fromiter((k for k, _ in keys), np.int64, len(keys)),
+                     np.fromiter((setdefault(key, len(known)) for _, key in keys), np.int64, len(keys)))
+        keys.clear()
+    return out
+
+
+def _pairs_sharing(left, right, n_keys, *, dedupe, max_block):
+    """Index pairs (i, j) whose records share a key; blocks over ``max_block`` pairs are skipped.
+    ``left``, ``right``: (record indexes, key ids) of one rule."""
+    li, lk = left
+    ri, rk = right
     if not len(lk) or not len(rk):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    n_keys = len(ids)
     l_count, r_count = np.bincount(lk, minlength=n_keys), np.bincount(rk, minlength=n_keys)
     size = l_count * r_count
     keep = (size > 0) & (size <= max_block) & ((r_count > 1) if dedupe else True)
@@ -126,12 +133,15 @@ def candidate_pairs(left: Records, right: Records | None = None, *, max_block=MA
     Without ``right``: pairs within ``left`` (duplicates), each once with i < j.
     """
     dedupe = right is None
-    left_rules = rule_keys(left)
-    right_rules = left_rules if dedupe else rule_keys(right)
+    ids = {}
+    left_rules = _encode(rule_keys(left), ids)
+    right_rules = left_rules if dedupe else _encode(rule_keys(right), ids)
+    n_keys = {rule: len(known) for rule, known in ids.items()}
+    del ids  # the key strings: only their ids are needed from here on
     n_right = len(left if dedupe else right)
     codes, by_rule = [], {}
     for rule in RULES:
-        i, j = _pairs_sharing(left_rules[rule], right_rules[rule], dedupe=dedupe,
+        i, j = _pairs_sharing(left_rules[rule], right_rules[rule], n_keys[rule], dedupe=dedupe,
                               max_block=min(max_block, RULE_MAX_BLOCK.get(rule, max_block)))
         code = np.unique(i * n_right + j)
         by_rule[rule] = len(code)

@@ -116,6 +116,13 @@ class Pairs:
             vocab = self.vocab.setdefault(groups.get(name, name), {"": 0})
             self.codes[name] = (self._encode(left[name], vocab), self._encode(right[name], vocab))
         self.strings = {group: np.array(list(vocab), dtype=object) for group, vocab in self.vocab.items()}
+        self.derived = {}  # per-value arrays computed once (soundex codes, e-mail domains): shared by ``with_pairs``
+
+    def per_value(self, name, function):
+        """``function(self)`` once for these record sets, whatever slice of pairs asks."""
+        if name not in self.derived:
+            self.derived[name] = function(self)
+        return self.derived[name]
 
     @staticmethod
     def _encode(values, vocab):
@@ -136,7 +143,8 @@ class Pairs:
         return left[self.i], right[self.j]
 
     def similarity(self, name, a, b, scorer, group=None):
-        """scorer(value a, value b) in 0–1 for code arrays ``a``, ``b``, once per distinct pair; NaN when missing."""
+        """``scorer`` (a RapidFuzz scorer and its divisor) of value a and value b for code arrays ``a``, ``b``,
+        once per distinct pair of values; NaN when missing."""
         strings = self.strings[group or name]
         out = np.full(len(a), np.nan)
         both = (a > 0) & (b > 0)
@@ -146,30 +154,52 @@ class Pairs:
             key = a[todo] * len(strings) + b[todo]
             unique, inverse = np.unique(key, return_inverse=True)
             qa, qb = strings[unique // len(strings)], strings[unique % len(strings)]
-            sims = process.cpdist(list(qa), list(qb), scorer=scorer, workers=-1 if len(qa) > 20_000 else 1)
-            out[todo] = np.asarray(sims, dtype=float)[inverse]
+            function, scale = scorer
+            sims = process.cpdist(list(qa), list(qb), scorer=function, dtype=np.float64,
+                                  workers=-1 if len(qa) > 20_000 else 1)
+            out[todo] = (sims / scale if scale != 1 else sims)[inverse]
         return out
 
 
-def _jw(a, b, **kw):
-    return JaroWinkler.normalized_similarity(a, b, **kw)
-
-
-def _token_sort(a, b, **kw):
-    return fuzz.token_sort_ratio(a, b) / 100
-
-
-def _token_set(a, b, **kw):
-    return fuzz.token_set_ratio(a, b) / 100
-
-
-def _osa(a, b, **kw):
-    return float(OSA.distance(a, b))
+# RapidFuzz's own scorers (run in C, no Python call per pair) and the divisor that brings them to 0–1.
+_jw = (JaroWinkler.normalized_similarity, 1)
+_token_sort = (fuzz.token_sort_ratio, 100)
+_token_set = (fuzz.token_set_ratio, 100)
+_osa = (OSA.distance, 1)  # an edit count, not a similarity
 
 
 def _phonetic_codes(pairs: Pairs):
     strings = pairs.strings["person"]
     return np.array([soundex(s) for s in strings], dtype=object)
+
+
+def _initials(pairs: Pairs):
+    strings = pairs.strings["person"]
+    lengths = np.fromiter((len(s) for s in strings), dtype=np.int64, count=len(strings))
+    return lengths, np.array([s[:1] for s in strings], dtype=object)
+
+
+def _email_parts(pairs: Pairs):
+    emails = pairs.strings["email"]
+    domain = np.array([e.rpartition("@")[2] for e in emails], dtype=object)
+    local = np.array([e.rpartition("@")[0] for e in emails], dtype=object)
+    return domain, local, np.array([d not in FREEMAIL for d in domain], dtype=bool)
+
+
+COMPARE_CHUNK = 200_000
+
+
+def compare_all(pairs: Pairs, *, chunk=COMPARE_CHUNK):
+    """``compare`` a chunk of pairs at a time (memory bounded by the chunk: the similarities and masks of
+    one chunk are freed before the next); what is kept is small per pair (int8 levels, value codes)."""
+    if len(pairs) <= chunk:
+        return compare(pairs)
+    parts = [compare(pairs.with_pairs(pairs.i[start:start + chunk], pairs.j[start:start + chunk]))
+             for start in range(0, len(pairs), chunk)]
+    levels = {c: np.concatenate([part[0][c] for part in parts]) for c in parts[0][0]}
+    swapped = np.concatenate([part[1] for part in parts])
+    tf_codes = {c: np.concatenate([part[2][c] for part in parts]) for c in parts[0][2]}
+    return levels, swapped, tf_codes
 
 
 def compare(pairs: Pairs):
@@ -206,11 +236,9 @@ def compare(pairs: Pairs):
     ssim = np.where(left_single, c_s, ssim)
     s1 = np.where(right_single, ga, s1)
     ssim = np.where(right_single, c_g, ssim)
-    sound = _phonetic_codes(pairs)
+    sound = pairs.per_value("soundex", _phonetic_codes)
     same_sound = lambda a, b: (a > 0) & (b > 0) & (sound[a] == sound[b])  # noqa: E731
-    strings = pairs.strings["person"]
-    lengths = np.fromiter((len(s) for s in strings), dtype=np.int64, count=len(strings))
-    initials = np.array([s[:1] for s in strings], dtype=object)
+    lengths, initials = pairs.per_value("initials", _initials)
     initial = ((lengths[g1] == 1) | (lengths[g2] == 1)) & (initials[g1] == initials[g2]) & (g1 > 0) & (g2 > 0)
     given = np.select([g1 == g2, gsim >= 0.92, (gsim >= 0.8) | same_sound(g1, g2), initial],
                       [4, 3, 2, 1], 0).astype(np.int8)
@@ -260,18 +288,17 @@ def compare(pairs: Pairs):
 
     va, vb = pairs.pair_codes("vat")
     vat_edits = pairs.similarity("vat", va, vb, _osa)
-    valid_a, valid_b = pairs.left.vat_valid[pairs.i], pairs.right.vat_valid[pairs.j]
+    one_edit = (vat_edits <= 1) & (va != vb)
+    near = np.flatnonzero(one_edit)  # the checksums matter only here: checked for these records alone
+    valid_a, valid_b = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+    valid_a[near], valid_b[near] = pairs.left.vat_valid(pairs.i[near]), pairs.right.vat_valid(pairs.j[near])
     one_invalid = (valid_a == False) | (valid_b == False)  # noqa: E712 - object arrays of True/False/None
     both_valid = (valid_a == True) & (valid_b == True)  # noqa: E712
-    one_edit = (vat_edits <= 1) & (va != vb)
     levels["vat"] = _null(np.select([va == vb, one_edit & one_invalid, one_edit & both_valid, one_edit],
                                     [4, 3, 1, 2], 0), va, vb)
 
     ea, eb = pairs.pair_codes("email")
-    emails = pairs.strings["email"]
-    domain = np.array([e.rpartition("@")[2] for e in emails], dtype=object)
-    local = np.array([e.rpartition("@")[0] for e in emails], dtype=object)
-    corporate = np.array([d not in FREEMAIL for d in domain], dtype=bool)
+    domain, local, corporate = pairs.per_value("e-mail parts", _email_parts)
     same_domain = company_pair & (domain[ea] == domain[eb]) & corporate[ea]
     levels["email"] = _null(np.select([ea == eb, local[ea] == local[eb], same_domain], [3, 2, 1], 0), ea, eb)
 
@@ -337,8 +364,17 @@ def estimate_m(levels: dict, params: Parameters, *, max_prior=0.999, update_u=Fa
     names = list(COMPARISONS)
     if not len(levels[names[0]]):
         return params
-    matrix = np.stack([levels[c] for c in names], axis=1)
-    patterns, counts = np.unique(matrix, axis=0, return_counts=True)
+    # Each pair's levels as one number (base 8, NULL as 0): the distinct patterns are counted on a flat
+    # array, far faster and smaller than ``np.unique(axis=0)`` on a pairs × comparisons matrix.
+    code = np.zeros(len(levels[names[0]]), dtype=np.int64)
+    for c in names:
+        code = code * 8 + (levels[c].astype(np.int64) + 1)
+    unique_codes, counts = np.unique(code, return_counts=True)
+    patterns = np.empty((len(unique_codes), len(names)), dtype=np.int64)
+    rest = unique_codes.copy()
+    for k in range(len(names) - 1, -1, -1):
+        patterns[:, k] = rest % 8 - 1
+        rest //= 8
     counts = counts.astype(float)
     m = {c: np.array(params.m[c], dtype=float) for c in names}
     u = {c: np.clip(np.array(params.u[c], dtype=float), 1e-9, 1) for c in names}
@@ -409,7 +445,7 @@ class Scored:
 
 
 def score(pairs: Pairs, params: Parameters, *, tf=None, compared=None) -> Scored:
-    levels, swapped, tf_codes = compared if compared is not None else compare(pairs)
+    levels, swapped, tf_codes = compared if compared is not None else compare_all(pairs)
     if tf is None and len(pairs.left) + (0 if pairs.dedupe else len(pairs.right)) >= TF_MIN_RECORDS:
         tf = term_frequencies(pairs)
     prior_weight = math.log2(params.prior / (1 - params.prior))
@@ -488,7 +524,7 @@ def match(left: Records, right: Records | None = None, *, params: Parameters | N
 
     i, j, by_rule = candidate_pairs(left, right)
     pairs = Pairs(left, left if right is None else right, i, j, dedupe=right is None)
-    compared = compare(pairs)
+    compared = compare_all(pairs)
     params = params or Parameters.defaults()
     if estimate and len(pairs) >= MIN_PAIRS_TO_ESTIMATE:
         fresh = Parameters.defaults()

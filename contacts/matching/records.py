@@ -10,8 +10,8 @@ row dicts (``.values()``) of contacts or partners:
 - ``house`` / ``street``: the house number and the street of ``address`` (abbreviations written out,
   "3 Wylly Pl." → ``("3", "wylly place")``); ``address_2``;
 - ``post_code`` (letters and digits, upper case), ``city``, ``county``;
-- ``vat`` (python-stdnum's compact form) with ``vat_valid`` (True / False / None when no checksum
-  can be checked), ``email``, ``phones`` (E.164, several joined by a space);
+- ``vat`` (python-stdnum's compact form) with ``vat_valid(indexes)`` (True / False / None when no
+  checksum can be checked), checked on demand, ``email``, ``phones`` (E.164, several joined by a space);
 - ``person``: True for a person contact or a partner whose contact type is person.
 """
 
@@ -94,7 +94,7 @@ def person_parts(name: str, first_name: str = "", surname: str = "") -> tuple[st
 def vat_checksum_valid(compact: str, raw: str) -> bool | None:
     """Whether the VAT registration no. passes its country's checksum; None when no country is known."""
     value = re.sub(r"[^0-9A-Z]", "", (raw or "").upper())
-    if not vat_prefix_country(value):
+    if not vat_prefix_country(value[:2]):  # value is compact: the prefix is its first two characters
         return None
     try:
         eu_vat.validate(value)
@@ -110,7 +110,23 @@ class Records:
     pks: np.ndarray
     person: np.ndarray
     columns: dict  # field → np.ndarray of str (object)
-    vat_valid: np.ndarray  # object array: True / False / None
+    vat_raw: np.ndarray  # object array: the VAT registration no. as typed where ``vat`` is set, else ""
+    checked: dict = None  # raw VAT no. → checksum valid (True / False / None), filled as comparisons ask
+
+    def vat_valid(self, indexes) -> np.ndarray:
+        """Whether the VAT nos. of the records at ``indexes`` pass their country's checksum (True / False /
+        None when no checksum can be checked or there is no number), each distinct number checked once and
+        only when a comparison needs it (a number one digit away from another's)."""
+        if self.checked is None:
+            self.checked = {"": None}
+        checked, vats = self.checked, self["vat"]
+        out = np.empty(len(indexes), dtype=object)
+        for n, k in enumerate(indexes):
+            raw = self.vat_raw[k]
+            if raw not in checked:
+                checked[raw] = vat_checksum_valid(vats[k], raw)
+            out[n] = checked[raw]
+        return out
 
     def __len__(self):
         return len(self.pks)
@@ -152,7 +168,7 @@ class Records:
         cols["county"] = mapped(joined, column("county"))
         raw_vats = column("vat_registration_no")
         cols["vat"] = mapped(normalize_vat, raw_vats)
-        valid = [vat_checksum_valid(v, raw) if v else None for v, raw in zip(cols["vat"], raw_vats, strict=True)]
+        vat_raw = [raw if v else "" for v, raw in zip(cols["vat"], raw_vats, strict=True)]
         cols["email"] = mapped(normalize_email, column("email"))
         countries = column("country_code")
         phones = []
@@ -165,4 +181,4 @@ class Records:
         cols["phones"] = phones
         return cls(pks=np.array([row["pk"] for row in rows], dtype=np.int64), person=np.array(person, dtype=bool),
                    columns={f: np.array(cols[f], dtype=object) for f in FIELDS},
-                   vat_valid=np.array(valid, dtype=object))
+                   vat_raw=np.array(vat_raw, dtype=object))
