@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from webhooks.models import Delivery, Event, Subscription, validate_target_url
@@ -85,7 +86,6 @@ def _committed(model, ids, event_type, occurred_at, known, extra) -> None:
         [Event(type=event_type, occurred_at=occurred_at,
                data={"model": label, "id": pk, "no": numbers.get(pk), **extra.get(pk, {})}) for pk in ids],
         batch_size=900)
-    from webhooks.tasks import deliver_events
 
     size = batch_size()
     for subscription in subscriptions:
@@ -143,7 +143,6 @@ def deliver(subscription_id: int, event_ids, attempt: int) -> dict:
         if not delivery.succeeded:
             failed.append(delivery)
     retry_at = None
-    from webhooks.tasks import deliver_events
 
     if failed and attempt < max_attempts() and deliver_events.get_backend().supports_defer:
         retry_at = timezone.now() + timedelta(seconds=getattr(settings, "WEBHOOKS_BACKOFF", 30) * 2 ** (attempt - 1))
@@ -159,10 +158,14 @@ def deliver(subscription_id: int, event_ids, attempt: int) -> dict:
 
 def redeliver(delivery: Delivery) -> None:
     """Send the event of ``delivery`` to its subscription again (a manual re-delivery), as the next attempt."""
-    from webhooks.tasks import deliver_events
 
     last = Delivery.objects.filter(event=delivery.event_id, subscription=delivery.subscription_id).order_by(
         "-attempt").values_list("attempt", flat=True).first() or 0
     transaction.on_commit(partial(deliver_events.enqueue, delivery.subscription_id, [str(delivery.event_id)],
                                   last + 1))
 
+
+@task()
+def deliver_events(subscription_id: int, event_ids: list[str], attempt: int) -> dict:
+    """The delivery task: one per subscription per batch of events (``deliver`` is its body)."""
+    return deliver(subscription_id, event_ids, attempt)

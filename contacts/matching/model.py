@@ -21,6 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from contacts.matching.blocking import candidate_pairs
 from contacts.matching.phonetic import soundex
 from contacts.matching.records import Records
 
@@ -520,7 +521,6 @@ def match(left: Records, right: Records | None = None, *, params: Parameters | N
           estimate: bool = True, update_u: bool | None = None) -> Scored:
     """Block, compare, estimate (u on random pairs, m and λ by EM) and score ``left`` × ``right``
     (or ``left`` against itself for duplicates)."""
-    from contacts.matching.blocking import candidate_pairs  # noqa: PLC0415 - blocking imports records only
 
     i, j, by_rule = candidate_pairs(left, right)
     pairs = Pairs(left, left if right is None else right, i, j, dedupe=right is None)

@@ -22,7 +22,7 @@ from contacts.models import Contact
 from tests import factories
 from webhooks import services as webhooks
 from webhooks.models import Delivery, Event, EventType, Subscription
-from webhooks.tasks import deliver_events
+from webhooks.services import deliver_events
 
 DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
 
