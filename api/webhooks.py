@@ -126,17 +126,23 @@ def webhook_detail(request, id: Path[Id]):
     return respond(request, find(id))
 
 
+def _locked_at(pk, version):
+    """The subscription, locked for the change, if it is still at ``version`` (else 412 with what it is now)."""
+    subscription = Subscription.objects.select_for_update().filter(pk=pk).first()
+    if subscription is None:
+        raise stale(None, f"Webhook subscription {pk}")
+    if subscription.version != version:
+        raise stale(serialize(subscription), f"Webhook subscription {pk}")
+    return subscription
+
+
 @router.patch("/webhooks/{id}", response={200: SubscriptionOut, **PROBLEMS})
 def webhook_update(request, id: Path[Id], payload: SubscriptionWrite):
     auth.require(request, "webhooks.view_subscription", "webhooks.change_subscription")
     version = required_version(request)
     find(id)
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().filter(pk=id).first()
-        if subscription is None:
-            raise stale(None, f"Webhook subscription {id}")
-        if subscription.version != version:
-            raise stale(serialize(subscription), f"Webhook subscription {id}")
+        subscription = _locked_at(id, version)
         apply(subscription, payload.model_dump(exclude_unset=True))
         subscription.version += 1
         subscription.save()
@@ -149,11 +155,7 @@ def webhook_delete(request, id: Path[Id]):
     version = required_version(request)
     find(id)
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().filter(pk=id).first()
-        if subscription is None:
-            raise stale(None, f"Webhook subscription {id}")
-        if subscription.version != version:
-            raise stale(serialize(subscription), f"Webhook subscription {id}")
+        subscription = _locked_at(id, version)
         subscription.delete()
     return HttpResponse(status=204)
 
