@@ -246,7 +246,15 @@ class CreatedContacts:
     duplicates: list = field(default_factory=list)  # possible duplicate pairs found for the new companies
 
 
-def create_contacts_for_partners(kind: str, partners, setup, *, dry_run=False, strict=False) -> CreatedContacts:
+def contact_numbers_needed(kind: str, partners) -> int:
+    """At most how many contact numbers ``create_contacts_for_partners`` takes for these partners: a company
+    each, and a person for each contact text (a bulk run reserves them before its batch's transaction)."""
+    texts = sum(1 for partner in partners if partner.contact.strip()) if kinds.get(kind).contact_text_person else 0
+    return len(partners) + texts
+
+
+def create_contacts_for_partners(kind: str, partners, setup, *, dry_run=False, strict=False, numbers=None,
+                                 search_duplicates=True) -> CreatedContacts:
     """Create, number and link the contact of each partner (none of which has one yet).
 
     The contact is filled from the partner through the field map (a customer's of its contact type); a
@@ -255,7 +263,10 @@ def create_contacts_for_partners(kind: str, partners, setup, *, dry_run=False, s
     whose e-mail is not an e-mail address gets no contact: ``strict`` refuses it (one partner, the
     per-row path), otherwise it is left out and named in ``refused``. The rows are written by
     ``crm.bulk_insert`` and the change set is finished: the partner takes the contact's derived values,
-    the duplicate index learns the new companies.
+    the duplicate index learns the new companies. ``numbers(count)`` hands out the numbers (a bulk run's
+    ``NumberReservation.take``; by default they are taken from the series here); without
+    ``search_duplicates`` the new companies are indexed but their duplicates are left for the caller to
+    search (``duplicate_index.search_new_contacts``) once this transaction has committed.
     """
     result = CreatedContacts()
     spec = kinds.get(kind)
@@ -286,7 +297,8 @@ def create_contacts_for_partners(kind: str, partners, setup, *, dry_run=False, s
         result.duplicates = duplicate_index.find_for_new_contacts(companies, dry_run=True, setup=setup)
         return result
 
-    numbers = iter(next_numbers(setup.contact_nos, len(companies) + len(texts), model=Contact))
+    take = numbers or (lambda count: next_numbers(setup.contact_nos, count, model=Contact))
+    numbers = iter(take(len(companies) + len(texts)))
     person_numbers = {}
     for index, company in enumerate(companies):  # a company, then its person: the order of a per-row run
         company.no = next(numbers)
@@ -317,7 +329,7 @@ def create_contacts_for_partners(kind: str, partners, setup, *, dry_run=False, s
         if partners[index].contact != person.name:
             write_changes(partners[index], {"contact": person.name}, history_reason(person))
     change_set = ChangeSet(reason="Synchronized from its new contact", setup=setup,
-                           created=companies, links=[(kind, p.pk, c.pk) for p, c in zip(partners, companies,
+                           created=companies, search_duplicates=search_duplicates, links=[(kind, p.pk, c.pk) for p, c in zip(partners, companies,
                                                                                         strict=True)])
     finish(change_set)
     history.record_events(spec.model, {p.pk: f"Linked with contact {c.no}, created from it"
@@ -1023,6 +1035,7 @@ class ChangeSet:
     relations: set = field(default_factory=set)  # contacts whose business relation rows changed
     setup: MarketingSetup | None = None
     duplicates: list = field(default_factory=list)  # filled by finish(): possible duplicates of new companies
+    search_duplicates: bool = True  # False: finish() indexes the new contacts, the caller searches them later
 
 
 def finish(change_set: ChangeSet) -> ChangeSet:
@@ -1065,7 +1078,7 @@ def finish(change_set: ChangeSet) -> ChangeSet:
     if reindex:
         duplicate_index.reindex(reindex, setup=setup)
     if cs.created:
-        cs.duplicates = duplicate_index.find_for_new_contacts(cs.created, setup=setup)
+        cs.duplicates = duplicate_index.find_for_new_contacts(cs.created, setup=setup, search=cs.search_duplicates)
     # 5. other apps
     change_set_applied.send(sender=ChangeSet, change_set=cs)
     return cs

@@ -71,11 +71,11 @@ def _create_preview(options, text=None):
 def _create_run(chunk, options, run):
     kind = options["partner_kind"]
 
-    def checkpoint(last_pk, page, batch, made):
+    def checkpoint(last_pk, page, batch, made, unsearched):
         chosen = {partner.pk for partner in batch}
         refused = [text.split(" (", 1) for text in made.refused]
         run.batch(processed=len(page), done=len(made.companies), skipped=len(page) - len(batch),
-                  errors=len(made.refused), checkpoint={"last_pk": last_pk},
+                  errors=len(made.refused), checkpoint={"last_pk": last_pk, "unsearched": unsearched},
                   add={"persons": made.persons, "duplicates": len(made.duplicates)},
                   lines=[(p.no, "skipped", "It already has a contact.") for p in page if p.pk not in chosen]
                   + [(no, "error", f"Its e-mail ({rest.rstrip(')')}) is not an e-mail address: correct it, "
@@ -83,7 +83,7 @@ def _create_run(chunk, options, run):
 
     return create.create_contacts_from(kind, batch_size=int(options.get("batch_size") or 1000),
                                 after_pk=run.checkpoint.get("last_pk", chunk.after_pk), up_to_pk=chunk.up_to_pk,
-                                checkpoint=checkpoint, progress=run.progress, **_create_filters(options))
+                                unsearched=run.checkpoint.get("unsearched", ()), checkpoint=checkpoint, progress=run.progress, **_create_filters(options))
 
 
 def _create_describe(options):

@@ -30,7 +30,7 @@ class PartnerSetupAdmin(SingletonAdmin):
 
 @admin.register(NoSeries)
 class NoSeriesAdmin(admin.ModelAdmin):
-    list_display = ("code", "description", "starting_no", "ending_no", "last_no_used", "increment_by", "manual_nos")
+    list_display = ("code", "description", "starting_no", "ending_no", "last_no_used", "increment_by", "manual_nos", "allow_gaps")
     search_fields = ("code", "description")
 
 

@@ -78,6 +78,10 @@ class NoSeries(models.Model):
     last_no_used = models.CharField(max_length=20, blank=True)
     increment_by = models.PositiveIntegerField(default=1)
     manual_nos = models.BooleanField(default=True, help_text="Users may type a number of their own.")
+    allow_gaps = models.BooleanField(
+        "allow gaps in nos.", default=True,
+        help_text="Background jobs working in parallel may take numbers ahead; a number taken but not used "
+                  "is skipped. Clear it to keep the numbers without gaps (parallel jobs then take turns).")
 
     class Meta:
         ordering = ["code"]

@@ -63,6 +63,59 @@ def next_numbers(series, count: int = 1, *, model=None) -> list[str]:
         return numbers
 
 
+class NumberReservation:
+    """Numbers of a series taken ahead, in a short transaction of their own, and handed out as work needs them.
+
+    For work split over processes (a background job's chunks run by two workers): taking each batch's
+    numbers inside the batch's transaction would hold the series row locked until that batch commits,
+    so the workers' batches would run one at a time. ``reserve`` is called *outside* the batch's
+    transaction and locks the row only while it advances it; ``take`` (inside the batch) hands out
+    reserved numbers, dropping any typed by hand since, and takes more the usual way when the
+    reservation falls short. A reserved number never used is a gap, as with BC's "Allow Gaps in Nos.";
+    ``release`` gives the unused tail back when nobody has taken a number after it. A series that does
+    not allow gaps reserves nothing: its numbers are taken inside the batch, one writer at a time.
+    """
+
+    def __init__(self, series, model):
+        self.series, self.model = series, model
+        self._free: list[str] = []
+
+    def reserve(self, count: int) -> None:
+        """Take up to ``count`` numbers ahead. Inside a transaction it does nothing: the series row would stay
+        locked until that transaction ends, so ``take`` may as well take them then, without a gap."""
+        if transaction.get_connection().in_atomic_block:
+            return
+        if self.series.allow_gaps and count > len(self._free):
+            self._free.extend(next_numbers(self.series, count - len(self._free), model=self.model))
+
+    def take(self, count: int) -> list[str]:
+        numbers: list[str] = []
+        while len(numbers) < count:
+            wanted = count - len(numbers)
+            chosen, self._free = self._free[:wanted], self._free[wanted:]
+            if not chosen:
+                numbers.extend(next_numbers(self.series, wanted, model=self.model))
+                break
+            typed = set(self.model._default_manager.filter(no__range=(min(chosen), max(chosen)))
+                        .values_list("no", flat=True))
+            numbers.extend(no for no in chosen if no not in typed)
+        return numbers
+
+    def release(self) -> None:
+        """Give the unused numbers back to the series when they are its last ones (else they stay gaps)."""
+        if not self._free:
+            return
+        first, last = self._free[0], self._free[-1]
+        self._free = []
+        with transaction.atomic():
+            locked = type(self.series).objects.select_for_update().get(pk=self.series.pk)
+            if locked.last_no_used != last:
+                return
+            before = "" if first == locked.starting_no else increment(first, -locked.increment_by)
+            type(self.series).objects.filter(pk=locked.pk).update(last_no_used=before)
+            self.series.last_no_used = before
+
+
 def next_number(series, *, model=None) -> str:
     return next_numbers(series, 1, model=model)[0]
 

@@ -4,17 +4,30 @@ The driver pages through the selected partners by primary key, keeps those witho
 hands each batch to the engine (``sync.create_contacts_for_partners``: the same function that makes
 one partner's contact when it is created or on "Create contact"). Each batch is one transaction, so
 an interrupted run loses nothing and a re-run picks up where it stopped.
+
+Two things happen outside a batch's transaction so that two workers running chunks of one job do
+not wait for each other: the batch's contact numbers are reserved first, in a short transaction of
+their own (``NumberReservation``: gaps allowed); and a batch's new companies are searched for
+duplicates at the start of the *next* batch's transaction, after they committed (the search of a
+worker's batch then sees every batch the other worker committed before it). Which contacts still wait
+for their search is part of the checkpoint, so a run stopped between two batches searches them on
+resume.
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from contacts import sync
-from contacts.models import ContactBusinessRelation, DuplicateSearchString, MarketingSetup
+from contacts.duplicates import index as duplicate_index
+from contacts.models import Contact, ContactBusinessRelation, DuplicateSearchString, MarketingSetup
 from crm.bulk_insert import PlannerStatistics
 from partners import kinds
+from partners.numbering import NumberReservation
+
+logger = logging.getLogger(__name__)
 
 
 def require_setup(kind: str) -> MarketingSetup:
@@ -80,16 +93,17 @@ class CreateSummary:
 
 
 def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = False, progress=None,
-                         after_pk: int = 0, up_to_pk: int | None = None, checkpoint=None,
+                         after_pk: int = 0, up_to_pk: int | None = None, checkpoint=None, unsearched=(),
                          **filters) -> CreateSummary:
     """Create a linked company contact for every partner of ``kind`` (matching ``filters``) without one.
 
     ``progress`` is called with the number of partners handled after each batch. Raises
     ValidationError when Marketing Setup lacks the code for ``kind`` or Contact Nos.
     ``after_pk`` / ``up_to_pk`` limit the run to a primary-key range (a background job's chunk, resumed
-    from its checkpoint); ``checkpoint(last_pk, page, batch, made)`` is called inside each batch's
-    transaction, after its contacts were made, so that a caller's record of the batch commits (or rolls
-    back) with it.
+    from its checkpoint); ``checkpoint(last_pk, page, batch, made, unsearched)`` is called inside each
+    batch's transaction, after its contacts were made, so that a caller's record of the batch commits (or
+    rolls back) with it; ``unsearched`` are the new contacts whose duplicates are still to be searched
+    (the checkpoint's, on resume).
     """
     if kind not in kinds.KINDS:
         raise ValueError(f"Unknown partner kind {kind!r}")
@@ -102,26 +116,48 @@ def create_contacts_from(kind: str, *, batch_size: int = 1000, dry_run: bool = F
     if up_to_pk is not None:
         partners = partners.filter(pk__lte=up_to_pk)
     statistics = PlannerStatistics(ContactBusinessRelation, DuplicateSearchString)
-    last_pk = after_pk
-    while True:
-        with transaction.atomic():
+    numbers = NumberReservation(setup.contact_nos, Contact)
+    last_pk, pending = after_pk, list(unsearched)
+    try:
+        while True:
             page = list(partners.filter(pk__gt=last_pk)[:batch_size])
+            batch = [partner for partner in page if not partner.has_contact]
+            if not dry_run:
+                numbers.reserve(sync.contact_numbers_needed(kind, batch))
+            with transaction.atomic():
+                found = duplicate_index.search_new_contacts(pending, setup=setup)
+                made = (sync.create_contacts_for_partners(kind, batch, setup, dry_run=dry_run, numbers=numbers.take,
+                                                          search_duplicates=False)
+                        if batch else sync.CreatedContacts())
+                if not dry_run:
+                    made.duplicates = found
+                pending = [] if dry_run else [company.pk for company in made.companies]
+                last_pk = page[-1].pk if page else last_pk
+                if checkpoint:
+                    checkpoint(last_pk, page, batch, made, pending)
+            summary.refused.extend(made.refused)
+            summary.selected += len(page)
+            summary.skipped += len(page) - len(batch)
+            summary.created += len(made.companies)
+            summary.persons += made.persons
+            summary.duplicates += len(made.duplicates)
             if not page:
                 break
-            last_pk = page[-1].pk
-            batch = [partner for partner in page if not partner.has_contact]
-            made = (sync.create_contacts_for_partners(kind, batch, setup, dry_run=dry_run)
-                    if batch else sync.CreatedContacts())
-            if checkpoint:
-                checkpoint(last_pk, page, batch, made)
-        summary.refused.extend(made.refused)
-        created, persons, pairs = len(made.companies), made.persons, made.duplicates
-        summary.selected += len(page)
-        summary.skipped += len(page) - len(batch)
-        summary.created += created
-        summary.persons += persons
-        summary.duplicates += len(pairs)
-        statistics.grew(0 if dry_run else created)
-        if progress:
-            progress(len(batch))
+            statistics.grew(0 if dry_run else len(made.companies))
+            if progress:
+                progress(len(batch))
+    except Exception:
+        if pending and not dry_run:  # the batch that was to search them failed: search them before giving up
+            _search_left_over(pending, setup)
+        raise
+    finally:
+        numbers.release()
     return summary
+
+
+def _search_left_over(pending, setup) -> None:
+    try:
+        with transaction.atomic():
+            duplicate_index.search_new_contacts(pending, setup=setup)
+    except Exception:  # noqa: BLE001 - the run's own error is the one to report; a resumed job searches them
+        logger.exception("Duplicate search of %d new contacts failed after a failed batch", len(pending))

@@ -180,11 +180,12 @@ def threshold_of(setup) -> float:
     return max(setup.search_hit_pct, 1) / 100
 
 
-def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
+def find_for_new_contacts(contacts, *, dry_run=False, setup=None, search=True):
     """Index freshly created contacts and store their possible duplicates.
 
     Returns the list of pairs found (``[(pk, pk, score, reasons)]``). With ``dry_run`` nothing is
-    written and contacts without a primary key get temporary negative ones.
+    written and contacts without a primary key get temporary negative ones. Without ``search`` the
+    contacts are only indexed (``search_new_contacts`` finds their duplicates later).
     """
     setup = setup or MarketingSetup.load()
     if not setup.maintain_dupl_search_strings:
@@ -198,7 +199,7 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
     rows = index_rows(Records.from_rows(list(contact_rows.values())))
     if not dry_run:
         insert_values(DuplicateSearchString, IndexRow._fields, rows)
-    if not setup.autosearch_for_duplicates:
+    if not search or not setup.autosearch_for_duplicates:
         return []
     # The batch itself is compared from memory (in dry-run it is not in the table; otherwise every
     # row would only find itself again).
@@ -208,6 +209,30 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None):
     pairs = _score_pairs(rows, list(others.values()), contact_rows, threshold_of(setup), store.load(PURPOSE))
     if not dry_run:
         _store_pairs(pairs)
+    return [(lo, hi, round(p * 100), reasons) for (lo, hi), (p, reasons) in pairs.items()]
+
+
+def search_new_contacts(contact_ids, *, setup=None):
+    """Store the possible duplicates of contacts indexed by an earlier, committed transaction.
+
+    A bulk run indexes each batch's new contacts and searches them at the start of its next batch. Two
+    workers creating contacts at once then both find a pair split between their batches: each searches
+    only after its own batch committed, so whichever searches second sees the other's contacts. A pair
+    found by both is stored once. Returns the pairs found, as ``find_for_new_contacts`` does.
+    """
+    setup = setup or MarketingSetup.load()
+    contact_ids = list(contact_ids)
+    if not contact_ids or not (setup.maintain_dupl_search_strings and setup.autosearch_for_duplicates):
+        return []
+    rows = []
+    for start in range(0, len(contact_ids), LOOKUP_CHUNK):
+        rows += map(IndexRow._make, DuplicateSearchString.objects.filter(
+            contact_id__in=contact_ids[start:start + LOOKUP_CHUNK]).values_list(*IndexRow._fields))
+    others = _rows_sharing_keys(rows)
+    others.update({row.contact_id: row for row in rows})
+    contact_rows = _contact_rows(others)
+    pairs = _score_pairs(rows, list(others.values()), contact_rows, threshold_of(setup), store.load(PURPOSE))
+    _store_pairs(pairs)
     return [(lo, hi, round(p * 100), reasons) for (lo, hi), (p, reasons) in pairs.items()]
 
 

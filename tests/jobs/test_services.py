@@ -132,13 +132,16 @@ def test_an_error_in_a_batch_fails_the_job_with_a_message_and_resume_goes_on_fro
     monkeypatch.setattr(sync, "create_contacts_for_partners", fail_second)
     job = services.run_job_inline(job)
     assert job.status == Status.FAILED and "disk full" in job.error and job.done == 1
-    assert JobChunk.objects.get(job=job).checkpoint["last_pk"] > 0
+    checkpoint = JobChunk.objects.get(job=job).checkpoint
+    assert checkpoint["last_pk"] > 0
+    assert checkpoint["unsearched"] == [Contact.objects.get().pk]  # the first batch's company, searched on resume
 
     monkeypatch.setattr(sync, "create_contacts_for_partners", real)
     services.resume_job(job, enqueue=False)
     job = services.run_job_inline(Job.objects.get(pk=job.pk))
     assert (job.status, job.done) == (Status.SUCCEEDED, 3)
     assert Contact.objects.count() == 3
+    assert JobChunk.objects.get(job=job).checkpoint["unsearched"] == []
 
 
 def test_a_running_job_without_heartbeat_is_interrupted_and_can_be_resumed(customers_then_setup, start_now):

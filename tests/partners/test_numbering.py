@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from contacts.models import Contact
 from partners.models import Customer, NoSeries, PartnerSetup
-from partners.numbering import increment, next_number, next_numbers
-from tests.factories import CustomerFactory, NoSeriesFactory
+from partners.numbering import NumberReservation, increment, next_number, next_numbers
+from tests.factories import ContactFactory, CustomerFactory, NoSeriesFactory
 
 
 def test_increment_keeps_prefix_and_width():
@@ -114,3 +115,62 @@ def test_partner_setup_is_a_single_row():
     assert PartnerSetup.load().pk == PartnerSetup.load().pk == 1
     with pytest.raises(ValidationError):
         PartnerSetup(id=2).save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reservation_takes_its_block_at_once_and_hands_it_out_in_order():
+    series = NoSeriesFactory(code="CONT", starting_no="CT0001")
+    reservation = NumberReservation(series, Contact)
+    reservation.reserve(5)
+    assert NoSeries.objects.get(pk=series.pk).last_no_used == "CT0005"  # committed: the row is free again
+    assert next_number(series) == "CT0006"  # another taker goes on after the block
+    assert reservation.take(2) == ["CT0001", "CT0002"]
+    assert reservation.take(2) == ["CT0003", "CT0004"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reserved_number_typed_by_hand_meanwhile_is_skipped():
+    series = NoSeriesFactory(code="CONT", starting_no="CT0001")
+    reservation = NumberReservation(series, Contact)
+    reservation.reserve(3)
+    ContactFactory(no="CT0002")
+    assert reservation.take(3) == ["CT0001", "CT0003", "CT0004"]  # one more taken the usual way
+
+
+@pytest.mark.django_db(transaction=True)
+def test_release_gives_the_unused_tail_back_when_it_is_the_series_last():
+    series = NoSeriesFactory(code="CONT", starting_no="CT0001")
+    reservation = NumberReservation(series, Contact)
+    reservation.reserve(4)
+    reservation.take(1)
+    reservation.release()
+    assert NoSeries.objects.get(pk=series.pk).last_no_used == "CT0001"
+    assert next_number(series) == "CT0002"  # no gap
+
+
+@pytest.mark.django_db(transaction=True)
+def test_release_leaves_a_gap_when_someone_took_numbers_after_the_block():
+    series = NoSeriesFactory(code="CONT", starting_no="CT0001")
+    reservation = NumberReservation(series, Contact)
+    reservation.reserve(3)
+    assert next_number(series) == "CT0004"
+    reservation.release()
+    assert NoSeries.objects.get(pk=series.pk).last_no_used == "CT0004"  # CT0001-3 stay unused: a gap
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_series_without_gaps_reserves_nothing_and_takes_its_numbers_when_used():
+    series = NoSeriesFactory(code="CONT", starting_no="CT0001", allow_gaps=False)
+    reservation = NumberReservation(series, Contact)
+    reservation.reserve(5)
+    assert NoSeries.objects.get(pk=series.pk).last_no_used == ""
+    assert reservation.take(2) == ["CT0001", "CT0002"]
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_a_reservation_takes_numbers_only_when_used():
+    series = NoSeriesFactory(code="CONT", starting_no="CT0001")
+    reservation = NumberReservation(series, Contact)
+    reservation.reserve(5)  # the test runs in a transaction: reserving would hold the row locked anyway
+    assert NoSeries.objects.get(pk=series.pk).last_no_used == ""
+    assert reservation.take(1) == ["CT0001"]

@@ -229,3 +229,38 @@ def test_a_partner_with_an_invalid_email_gets_no_contact_and_is_named(setup_afte
     assert ContactBusinessRelation.objects.filter(customer=good).exists()
     assert not ContactBusinessRelation.objects.filter(customer=bad).exists()
     assert f"Left out 1 with an e-mail that is not an e-mail address (correct it, then run again): {bad.no}" in output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_reserves_numbers_ahead_of_each_batch_and_leaves_no_gap(setup_after):
+    factories.CustomerFactory.create_batch(5)
+    setup_after()
+    run("customers", "--batch-size", "2")
+    numbers = sorted(Contact.objects.values_list("no", flat=True))
+    series = MarketingSetup.load().contact_nos
+    assert [int(no[-4:]) for no in numbers] == list(range(int(numbers[0][-4:]), int(numbers[0][-4:]) + len(numbers)))
+    assert NoSeries.objects.get(pk=series.pk).last_no_used == numbers[-1]  # the unused reservation came back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_duplicates_split_between_two_batches_are_found(setup_after):
+    factories.CustomerFactory(name="Fabrikam Inc.", phone_no="+1 555 0100 999", country_code="US")
+    factories.CustomerFactory(name="FABRIKAM LTD", phone_no="(555) 0100-999", country_code="US")
+    setup_after()
+    output = run("customers", "--batch-size", "1")
+    assert "Possible duplicates: 1" in output
+    assert ContactDuplicate.objects.count() == 1
+
+
+def test_contacts_a_stopped_run_left_unsearched_are_searched_when_it_resumes(setup_after):
+    existing = factories.ContactFactory(name="Fabrikam Inc.", phone_no="+1 555 0100 999")
+    new = factories.ContactFactory(name="FABRIKAM LTD", phone_no="(555) 0100-999", country_code="US")
+    setup_after()
+    DuplicateSearchString.objects.all().delete()  # as the stopped run's last batch left them: indexed only
+    ContactDuplicate.objects.all().delete()
+    duplicates.find_for_new_contacts([existing, new], search=False)
+    assert not ContactDuplicate.objects.exists()
+    summary = bulk.create_contacts_from("customer", unsearched=[new.pk])
+    assert summary.duplicates == 1
+    assert {ContactDuplicate.objects.get().contact_id, ContactDuplicate.objects.get().duplicate_id} == {existing.pk,
+                                                                                                        new.pk}
