@@ -115,9 +115,16 @@ def main():
     empty_tables(Customer.history.model, Customer)
     bulk_customers(args.scale, seed=2)
     total = args.scale
+    from contacts.models import ContactDuplicate, MarketingSetup
+    from partners.numbering import split_number
+
+    def last_number():
+        return int(split_number(MarketingSetup.load().contact_nos.last_no_used or "0")[1])
+
     for workers in (1, 2):
         reset()
         print(f"  {load()}")
+        first = last_number()
         with timer(f"{workers} worker(s)", results):
             job = services.start_job("create_contacts", {"partner_kind": "customer"})
             processes = [subprocess.Popen(worker_command("--batch", "--worker-id", f"bench{i}"), cwd=ROOT, env=env)
@@ -126,6 +133,8 @@ def main():
         for process in processes:
             process.wait()
         assert job.status == "succeeded" and job.done == total == Contact.objects.count(), job.error
+        print(f"  {workers} worker(s): {ContactDuplicate.objects.count()} possible duplicate pairs stored, "
+              f"{last_number() - first - total} contact numbers skipped (gaps)")
     speedup = results["1 worker(s)"] / results["2 worker(s)"]
     print(f"  speed-up two workers / one: {speedup:.2f} (target ≥ 1.6)")
 

@@ -32,10 +32,17 @@ from contacts.models import DUPLICATE_SEARCH_KEYS, Contact, ContactDuplicate, Du
 from crm.bulk_insert import analyze, insert_values
 
 LOOKUP_CHUNK = 500
-# Candidates read per key value (the lowest contact ids first): a name, VAT no., e-mail or phone shared by more
-# contacts than this is no sign of a duplicate (a switchboard, a placeholder), and reading and scoring all
-# of them would make a save's cost grow with the table (issue 15).
+# A key value (name, VAT no., e-mail, phone, name sound, post code + street) shared by more contacts than this is
+# no sign of a duplicate (a switchboard, a placeholder, a common name sound) and finds no candidates: at most
+# this many + 1 rows are read per value, so a save's cost does not grow with the table (issue 15), and none
+# of them is scored (scoring the first 200 of a sound shared by thousands found nothing but cost a bulk run
+# seconds per batch).
 CANDIDATES_PER_KEY = 200
+# The sound of a name is the weakest key (a company's first two name words by Soundex; 200,000 generated
+# companies share 3,250 sounds, up to 143 each): a sound shared by more contacts than this finds nothing on its
+# own. Scoring every contact of a common sound cost a bulk create 5 s per 1,000 new contacts at 200,000 and
+# found no pair the other keys missed.
+CANDIDATES_PER_SOUND = 50
 MAX_KEY_BLOCK = 200  # a key shared by more contacts than this (a common name sound) finds nothing on its own
 PURPOSE = "duplicates"
 CONTACT_FIELDS = (*ROW_FIELDS, *PERSON_ROW_FIELDS)
@@ -75,12 +82,17 @@ def index_values(contact: Contact) -> IndexRow:
     return index_rows(Records.from_rows([_row_of(contact)]))[0]
 
 
+def _limit(column: str) -> int:
+    return CANDIDATES_PER_SOUND if column == "name_sound" else CANDIDATES_PER_KEY
+
+
 def _index_rows_with(wanted: dict) -> list[tuple]:
-    """The index rows whose ``column`` holds one of its ``values`` ({column: values}).
+    """The index rows whose ``column`` holds one of its ``values`` ({column: values}), except for values
+    held by more rows than the column's limit (``CANDIDATES_PER_KEY``, ``CANDIDATES_PER_SOUND``).
 
     Each column is looked up on its own, "not blank" as its partial index says, so that the index is
-    used, all in one statement (UNION ALL); at most ``CANDIDATES_PER_KEY`` rows per value. On PostgreSQL
-    each value list is sent as one array: a
+    used, all in one statement (UNION ALL); at most the limit + 1 rows are read per value, to tell a value
+    that is too common. On PostgreSQL each value list is sent as one array: a
     parameter per value would cost more to quote than the lookups themselves.
     """
     if not wanted:
@@ -88,10 +100,11 @@ def _index_rows_with(wanted: dict) -> list[tuple]:
     quote = connection.ops.quote_name
     table, columns = quote(DuplicateSearchString._meta.db_table), ", ".join(map(quote, IndexRow._fields))
 
-    def ranked(column, condition):  # at most CANDIDATES_PER_KEY rows per value of the column
-        return (f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY {quote(column)} "
-                f"ORDER BY {quote('contact_id')}) AS rank_in_key FROM {table} WHERE {condition} "
-                f"AND {quote(column)} <> '') ranked WHERE rank_in_key <= {CANDIDATES_PER_KEY}")
+    def ranked(column, condition):  # at most the limit + 1 rows per value of the column
+        limit = _limit(column)
+        return (f"SELECT '{column}', {columns}, rank_in_key FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY "
+                f"{quote(column)} ORDER BY {quote('contact_id')}) AS rank_in_key FROM {table} WHERE {condition} "
+                f"AND {quote(column)} <> '') ranked WHERE rank_in_key <= {limit + 1}")
 
     if connection.vendor == "postgresql":
         sql = " UNION ALL ".join(ranked(column, f"{quote(column)} = ANY(%s)") for column in wanted)
@@ -102,7 +115,10 @@ def _index_rows_with(wanted: dict) -> list[tuple]:
         params = [value for values in wanted.values() for value in values]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        found = cursor.fetchall()  # (key column, *IndexRow, rank of the row among its value's)
+    position = {column: 1 + IndexRow._fields.index(column) for column in wanted}
+    too_common = {(row[0], row[position[row[0]]]) for row in found if row[-1] > _limit(row[0])}
+    return [row[1:-1] for row in found if (row[0], row[position[row[0]]]) not in too_common]
 
 
 def _keys(row: IndexRow):

@@ -3,13 +3,18 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, MIDDLEWARE, env, mailers
+from .base import DATABASES, LOGGING, MIDDLEWARE, env, mailers
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 if SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+# Each gunicorn worker keeps its database connection between requests (checked before reuse) instead of
+# opening one per request: on PostgreSQL a connection is a new server process, several milliseconds of CPU.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Mail really leaves in production: SMTP unless MAILER_BACKEND says otherwise.
 MAILER_BACKEND = env("MAILER_BACKEND", default="smtp")
