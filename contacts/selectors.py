@@ -102,7 +102,7 @@ def contact_list(*, filters, user, sort=None):
         qs = qs.filter(territory=filters["territory"])
     if filters.get("country"):
         qs = qs.filter(country_code=filters["country"])
-    sort, order_by = sort_key(sort, CONTACT_SORTS, "no")
+    sort, order_by = sort_key(sort, CONTACT_SORTS, "no", search=q)
     return sort, qs.order_by(*order_by)
 
 

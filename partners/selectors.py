@@ -30,7 +30,7 @@ def partner_lookup(kind: PartnerKind, q):
 
 def partner_list(kind: PartnerKind, *, q=None, sort=None):
     """(sort parameter, partners of ``kind`` matching ``q`` in that order), with the list's joins."""
-    sort, order_by = sort_key(sort, SORTS, "no")
+    sort, order_by = sort_key(sort, SORTS, "no", search=q)
     return sort, partner_search(kind.model, q).select_related(*kind.related).order_by(*order_by)
 
 

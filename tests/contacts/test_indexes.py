@@ -57,3 +57,10 @@ def test_every_sort_search_and_lookup_of_the_contact_readers_still_answers(admin
     assert [no for no, _ in selectors.contact_lookup("alpha", user=admin_user, company_only=True)] == ["CT000001"]
     assert [p.no for p in selectors.persons_of(company)] == ["CT000002"]
     assert selectors.contact_list(filters={"q": "a@alpha"}, user=admin_user)[1].get().no == "CT000001"
+
+
+def test_postgres_deep_list_pages_read_their_keys_from_a_covering_index_on_no(on_postgres):
+    migration = importlib.import_module("contacts.migrations.0008_contact_no_page_index")
+    with connection.schema_editor() as editor:
+        migration.create(apps, editor)
+    assert "INCLUDE (id)" in contact_indexes()["contact_no_page_idx"]
