@@ -397,8 +397,10 @@ def preview(spec: CsvSpec, text: str, *, user=None) -> ImportPreview:
         if name in header:
             related = spec.model._meta.get_field(name).related_model
             wanted = {dict(zip(header, c, strict=False)).get(name, "").strip() for _, c in raw_rows} - {""}
-            lookup_maps[name] = dict(related._default_manager.filter(**{f"{lookup_field}__in": wanted})
-                                     .values_list(lookup_field, "pk"))
+            # a record of the same kind (a contact's company) only among those the user sees: one it may not
+            # see is "no such record", as on the screens
+            rows = manager if related is spec.model else related._default_manager
+            lookup_maps[name] = dict(rows.filter(**{f"{lookup_field}__in": wanted}).values_list(lookup_field, "pk"))
     form_class = _form_class(spec, header)
     seen_keys = {}
     for (line, cells), key in zip(raw_rows, keys, strict=True):

@@ -138,3 +138,13 @@ def test_finance_cannot_update_a_contact_outside_its_scope_by_csv_import(finance
     world["customer"].refresh_from_db()
     world["bank"].refresh_from_db()
     assert world["customer"].name == "Zeta Foods Ltd" and world["bank"].name == "Zentralbank AG"
+
+
+def test_finance_cannot_attach_an_imported_person_to_a_company_outside_its_scope(finance, world):
+    text = "no,type,first_name,surname,company\nCT000010,person,Ivo,Import,CT000003\n"
+    page = finance.post("/contacts/csv/contact/import/", {"csv_text": text}).content.decode()
+    assert "no contact with no “CT000003”" in page  # as if it did not exist, like the card's 404
+    assert not world["customer"].persons.filter(surname="Import").exists()
+    allowed = "no,type,first_name,surname,company\nCT000010,person,Ivo,Import,CT000001\n"
+    page = finance.post("/contacts/csv/contact/import/", {"csv_text": allowed}).content.decode()
+    assert "no contact with no" not in page
