@@ -5,9 +5,11 @@ refused with a message naming the first) and, once committed, enqueues one task 
 failed or interrupted job resumes: each unfinished chunk gets a new attempt from its checkpoint.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-
+from django.utils import timezone
 
 from jobs import kinds, runner, tasks
 from jobs.models import ACTIVE, FINISHED, Job, JobChunk, JobLock, JobUpload, Status
@@ -53,8 +55,14 @@ def start_job(kind: str, options: dict, *, user=None, upload: JobUpload | None =
     return job
 
 
+UNSTARTED_UPLOAD_DAYS = 1  # a previewed file nobody started a job with is dropped after this
+
+
 def store_upload(name: str, text: str, *, user=None) -> JobUpload:
-    """Keep an uploaded CSV file for an import job (the form previews it, then starts the job with it)."""
+    """Keep an uploaded CSV file for an import job (the form previews it, then starts the job with it).
+    Files previewed more than ``UNSTARTED_UPLOAD_DAYS`` ago and never started go at the same time."""
+    cutoff = timezone.now() - timedelta(days=UNSTARTED_UPLOAD_DAYS)
+    JobUpload.objects.filter(job__isnull=True, created_at__lt=cutoff).delete()
     return JobUpload.objects.create(name=name[:200], text=text, uploaded_by=user)
 
 

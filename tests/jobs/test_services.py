@@ -1,13 +1,16 @@
 """jobs.services: start, chunk, count, report, lock, cancel and resume a job; the same body in the foreground."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.utils import timezone
 
 from contacts import sync
 from contacts.models import Contact, ContactBusinessRelation
 from jobs import services
-from jobs.models import Job, JobChunk, JobLock, Status
+from jobs.models import Job, JobChunk, JobLock, JobUpload, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +168,13 @@ def test_a_finished_job_cannot_be_resumed_or_cancelled(customers_then_setup, sta
         services.resume_job(job)
     with pytest.raises(ValidationError, match="already succeeded"):
         services.cancel_job(job)
+
+
+def test_a_previewed_file_never_started_is_dropped_after_a_day_when_the_next_is_stored(db):
+    stale = services.store_upload("old.csv", "no,name\n")
+    started = services.store_upload("started.csv", "no,name\n")
+    JobUpload.objects.filter(pk__in=[stale.pk, started.pk]).update(created_at=timezone.now() - timedelta(days=2))
+    job = Job.objects.create(kind="import_csv", options={})
+    JobUpload.objects.filter(pk=started.pk).update(job=job)
+    fresh = services.store_upload("new.csv", "no,name\n")
+    assert set(JobUpload.objects.values_list("pk", flat=True)) == {started.pk, fresh.pk}
