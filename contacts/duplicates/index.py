@@ -18,7 +18,7 @@ Follows Marketing Setup (reference §7.3, improved per DESIGN §9):
 """
 
 import hashlib
-from collections import namedtuple
+from collections import Counter, namedtuple
 
 import numpy as np
 from django.db import connection, transaction
@@ -91,34 +91,35 @@ def _index_rows_with(wanted: dict) -> list[tuple]:
     held by more rows than the column's limit (``CANDIDATES_PER_KEY``, ``CANDIDATES_PER_SOUND``).
 
     Each column is looked up on its own, "not blank" as its partial index says, so that the index is
-    used, all in one statement (UNION ALL); at most the limit + 1 rows are read per value, to tell a value
-    that is too common. On PostgreSQL each value list is sent as one array: a
-    parameter per value would cost more to quote than the lookups themselves.
+    used, all in one statement (UNION ALL), and at most the limit + 1 rows are read per value, to tell a
+    value that is too common: on PostgreSQL a LATERAL subquery with a LIMIT per value (each value list sent
+    as one array: a parameter per value would cost more to quote than the lookups themselves), so a value
+    shared by thousands of contacts costs 51 or 201 index entries, not thousands; on SQLite the rows of each
+    value are numbered and cut.
     """
     if not wanted:
         return []
     quote = connection.ops.quote_name
     table, columns = quote(DuplicateSearchString._meta.db_table), ", ".join(map(quote, IndexRow._fields))
-
-    def ranked(column, condition):  # at most the limit + 1 rows per value of the column
-        limit = _limit(column)
-        return (f"SELECT '{column}', {columns}, rank_in_key FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY "
-                f"{quote(column)} ORDER BY {quote('contact_id')}) AS rank_in_key FROM {table} WHERE {condition} "
-                f"AND {quote(column)} <> '') ranked WHERE rank_in_key <= {limit + 1}")
-
     if connection.vendor == "postgresql":
-        sql = " UNION ALL ".join(ranked(column, f"{quote(column)} = ANY(%s)") for column in wanted)
+        sql = " UNION ALL ".join(
+            f"SELECT '{column}', found.* FROM unnest(%s::text[]) AS wanted(value) CROSS JOIN LATERAL "
+            f"(SELECT {columns} FROM {table} WHERE {quote(column)} = wanted.value AND {quote(column)} <> '' "
+            f"LIMIT {_limit(column) + 1}) found" for column in wanted)
         params = [list(values) for values in wanted.values()]
     else:
-        sql = " UNION ALL ".join(ranked(column, f"{quote(column)} IN ({', '.join(['%s'] * len(values))})")
-                                 for column, values in wanted.items())
+        sql = " UNION ALL ".join(
+            f"SELECT '{column}', {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY {quote(column)}) "
+            f"AS rank_in_key FROM {table} WHERE {quote(column)} IN ({', '.join(['%s'] * len(values))}) "
+            f"AND {quote(column)} <> '') ranked WHERE rank_in_key <= {_limit(column) + 1}"
+            for column, values in wanted.items())
         params = [value for values in wanted.values() for value in values]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = cursor.fetchall()  # (key column, *IndexRow, rank of the row among its value's)
+        found = cursor.fetchall()  # (key column, *IndexRow)
     position = {column: 1 + IndexRow._fields.index(column) for column in wanted}
-    too_common = {(row[0], row[position[row[0]]]) for row in found if row[-1] > _limit(row[0])}
-    return [row[1:-1] for row in found if (row[0], row[position[row[0]]]) not in too_common]
+    per_value = Counter((row[0], row[position[row[0]]]) for row in found)
+    return [row[1:] for row in found if per_value[row[0], row[position[row[0]]]] <= _limit(row[0])]
 
 
 def _keys(row: IndexRow):
