@@ -39,3 +39,13 @@ def numbered_partners(db):
 @pytest.fixture
 def admin_user(db):
     return factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def customers_then_setup(db):
+    """Customers without contacts (made before synchronization is switched on), then Marketing Setup."""
+    def make(n, **fields):
+        customers = factories.CustomerFactory.create_batch(n, **fields)
+        factories.marketing_setup()
+        return customers
+    return make

@@ -223,10 +223,7 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None, search=True):
     others = _rows_sharing_keys(rows, skip=set(contact_rows))
     contact_rows.update(_contact_rows(others))
     others.update({row.contact_id: row for row in rows})
-    pairs = _score_pairs(rows, list(others.values()), contact_rows, threshold_of(setup), store.load(PURPOSE))
-    if not dry_run:
-        _store_pairs(pairs)
-    return [(lo, hi, round(p * 100), reasons) for (lo, hi), (p, reasons) in pairs.items()]
+    return _found(rows, others, contact_rows, setup, write=not dry_run)
 
 
 def search_new_contacts(contact_ids, *, setup=None):
@@ -246,10 +243,16 @@ def search_new_contacts(contact_ids, *, setup=None):
         rows += map(IndexRow._make, DuplicateSearchString.objects.filter(
             contact_id__in=contact_ids[start:start + LOOKUP_CHUNK]).values_list(*IndexRow._fields))
     others = _rows_sharing_keys(rows)
-    others.update({row.contact_id: row for row in rows})
-    contact_rows = _contact_rows(others)
+    others.update({row.contact_id: row for row in rows})  # as find_for_new_contacts compares its batch
+    return _found(rows, others, _contact_rows(others), setup)
+
+
+def _found(rows, others, contact_rows, setup, *, write=True):
+    """The pairs of ``rows`` × ``others`` (index rows by contact id) reaching Search Hit %, stored unless not
+    ``write``, as [(pk, pk, score, reasons)]; ``contact_rows`` holds the compared values of all of them."""
     pairs = _score_pairs(rows, list(others.values()), contact_rows, threshold_of(setup), store.load(PURPOSE))
-    _store_pairs(pairs)
+    if write:
+        _store_pairs(pairs)
     return [(lo, hi, round(p * 100), reasons) for (lo, hi), (p, reasons) in pairs.items()]
 
 

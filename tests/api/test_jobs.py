@@ -25,16 +25,6 @@ def api_operations(roles):
 
 
 @pytest.fixture
-def customers_then_setup(db):
-    """Customers without contacts (made before synchronization is switched on), then Marketing Setup."""
-    def make(n, **fields):
-        customers = factories.CustomerFactory.create_batch(n, **fields)
-        factories.marketing_setup()
-        return customers
-    return make
-
-
-@pytest.fixture
 def queued_job(customers_then_setup):
     customers_then_setup(2)
     return services.start_job("create_contacts", {"partner_kind": "customer"}, enqueue=False)

@@ -131,3 +131,12 @@ def test_serve_refuses_a_worker_count_that_is_not_a_number():
     done = subprocess.run([str(ROOT / "crm" / "serve.sh")], cwd=ROOT, env={**os.environ, "WORKERS": "two"},
                           capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 2 and "WORKERS must be a whole number" in done.stderr
+
+
+def test_production_keeps_each_workers_database_connection_between_requests(tmp_path):
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    env.update(DJANGO_SETTINGS_MODULE="crm.settings.production", SECRET_KEY=secrets.token_urlsafe(64),
+               ALLOWED_HOSTS="crm.example.com", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    shown = _manage(env, "shell", "-v0", "-c", "from django.conf import settings; d = settings.DATABASES['default']; "
+                                              "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])").split()
+    assert shown == ["300", "True"]

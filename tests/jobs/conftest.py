@@ -1,7 +1,6 @@
 import pytest
 
 from jobs import services
-from tests import factories
 
 
 @pytest.fixture
@@ -14,12 +13,3 @@ def start_now(django_capture_on_commit_callbacks):
         return job
     return start
 
-
-@pytest.fixture
-def customers_then_setup(db):
-    """Customers without contacts (made before synchronization is switched on), then Marketing Setup."""
-    def make(n, **fields):
-        customers = factories.CustomerFactory.create_batch(n, **fields)
-        factories.marketing_setup()
-        return customers
-    return make

@@ -264,3 +264,23 @@ def test_contacts_a_stopped_run_left_unsearched_are_searched_when_it_resumes(set
     assert summary.duplicates == 1
     assert {ContactDuplicate.objects.get().contact_id, ContactDuplicate.objects.get().duplicate_id} == {existing.pk,
                                                                                                         new.pk}
+
+
+def test_a_run_that_fails_still_searches_the_duplicates_of_the_batch_it_committed(setup_after, monkeypatch):
+    factories.CustomerFactory(name="Fabrikam Inc.", phone_no="+1 555 0100 999", country_code="US")
+    factories.CustomerFactory(name="FABRIKAM LTD", phone_no="(555) 0100-999", country_code="US")
+    factories.CustomerFactory(name="Unrelated Widgets", phone_no="+44 20 7946 0000", country_code="GB")
+    setup_after()
+    original, calls = sync.create_contacts_for_partners, []
+
+    def failing_second_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(sync, "create_contacts_for_partners", failing_second_batch)
+    with pytest.raises(RuntimeError, match="power cut"):
+        bulk.create_contacts_from("customer", batch_size=2)
+    assert Contact.objects.count() == 2  # the first batch (both Fabrikams) committed, indexed, not yet searched
+    assert ContactDuplicate.objects.count() == 1  # searched before the error was reported
