@@ -106,9 +106,10 @@ class Contact(VatParty):
     def get_absolute_url(self):
         return reverse("contacts:detail", args=[self.pk])
 
-    # The fields the duplicate index is built from (contacts/duplicates/index.py).
+    # The fields (attnames) the duplicate index is built from (contacts/duplicates/index.py).
     DUPLICATE_KEY_FIELDS = ("type", "name", "first_name", "surname", "address", "address_2", "city", "post_code",
-                            "county", "vat_registration_no", "email", "phone_no", "mobile_phone_no", "country_code")
+                            "county", "vat_registration_no", "email", "phone_no", "mobile_phone_no", "country_code",
+                            "company_id")
 
     @property
     def is_company(self) -> bool:

@@ -114,3 +114,18 @@ JOB_TITLES = [
 ]
 PAYMENT_TERMS = ["14D", "30D", "30D", "30D", "60D", "COD", "1M(8D)"]
 CREDIT_LIMITS = [Decimal(v) for v in ("0", "5000", "10000", "10000", "25000", "50000", "100000")]
+# What a firm does, put into a name Faker has given another firm already ("Santiago LLC" → "Santiago Freight
+# LLC"): Faker's names repeat, real firms' names seldom do.
+TRADES = [
+    "Logistics", "Consulting", "Engineering", "Foods", "Textiles", "Software", "Medical", "Print", "Metalworks",
+    "Plastics", "Freight", "Bakery", "Pharma", "Energy", "Solar", "Marine", "Tools", "Systems", "Labs", "Design",
+    "Media", "Trading", "Imports", "Furniture", "Optics", "Motors", "Electric", "Garden", "Paper", "Packaging",
+    "Chemicals", "Security", "Travel", "Interiors", "Audio", "Sports", "Dental", "Builders", "Roofing", "Flooring",
+    "Glass", "Steel", "Timber", "Catering", "Coffee", "Wines", "Dairy", "Seeds", "Robotics", "Automation",
+    "Hydraulics", "Pumps", "Valves", "Lighting", "Ceramics", "Cosmetics", "Fashion", "Footwear", "Jewellery",
+    "Toys", "Books", "Music", "Studios", "Analytics", "Data", "Networks", "Telecom", "Cables", "Batteries",
+    "Aerospace", "Rail", "Shipping", "Storage", "Cleaning", "Facilities", "Recruitment", "Training", "Insurance",
+    "Finance", "Properties", "Construction", "Concrete", "Stone", "Paints", "Coatings", "Filters", "Sensors",
+    "Instruments", "Diagnostics", "Veterinary", "Organics", "Brewing", "Distillers", "Seafood", "Meats", "Produce",
+    "Florists", "Nurseries", "Outdoor", "Cycles",
+]

@@ -8,7 +8,6 @@ at a time and writes them with ``crm.bulk_insert``, their first change-history r
 
 import functools
 import random
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,9 +33,11 @@ from contacts.demo.catalog import (
     SETUP_RELATIONS,
     SETUP_SERIES,
     TERRITORIES,
+    TRADES,
     VENDOR_TEMPLATES,
 )
 from contacts.demo.logins import Login, ensure_logins
+from contacts.matching import LEGAL_SUFFIXES, ascii_spelling, name_tokens
 from contacts.models import (
     BusinessRelation,
     BusinessRelationSummary,
@@ -61,6 +62,8 @@ from partners.models import (
 )
 from partners.numbering import next_numbers
 
+# The legal forms Faker's locales end firm names with: the matcher's, and a few it does not drop.
+LEGAL_FORMS = LEGAL_SUFFIXES | {"aps", "gesbr", "gbr", "ev", "eg", "kgaa", "og", "eurl"}
 LINK_COLUMNS = ("contact_id", "business_relation_id", "link_to_table", "customer_id", "vendor_id",
                 "bank_account_id", "primary_contact_id")
 
@@ -175,7 +178,7 @@ def _cut(value: str, length: int) -> str:
 
 
 def _ascii_slug(value: str, sep: str = "") -> str:
-    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    folded = ascii_spelling(value).lower()
     words = "".join(ch if ch.isalnum() else " " for ch in folded).split()
     return sep.join(words)
 
@@ -210,6 +213,9 @@ class Seeder:
             faker.seed_instance(self.rng.randrange(2**32))
             self.fakers[code] = faker
         self.pools = {}
+        self.domains = set()  # every firm has its own web domain (and so its own e-mail addresses)
+        self.emails = set()  # and every private person an address of their own
+        self.names = set()  # the firms' names as the duplicate index reads them (legal forms dropped)
         self.pool_size = min(2000, max(50, plan.contacts // 20))
         self.counts = dict.fromkeys(
             ("contacts", "companies", "persons", "customers", "vendors", "bank_accounts", "relations"), 0)
@@ -514,9 +520,8 @@ class Seeder:
                 name = f"{bank} {self.pick(country, 'city')}"
             else:
                 country = self.random_country()
-                name = self.fakers[country].company()
-            slug = _ascii_slug(name.split(",")[0])[:40] or "firm"
-            domain = f"{slug}.{COUNTRIES[country].tld}"
+                name = self.company_name(country)
+            domain = self.domain(name, country)
             fields = {
                 **self.address(country),
                 "country_code": country,
@@ -542,6 +547,47 @@ class Seeder:
             contact._bank = (bank_code, bic)
         return contact
 
+    def company_name(self, country):
+        """A firm's name from Faker; when another firm of the demo has it already (Faker's names repeat:
+        a third of 350,000 would), what the firm does is put in ("Santiago LLC" → "Santiago Freight LLC"),
+        before its legal form."""
+        name = self.fakers[country].company()
+        key = " ".join(name_tokens(name))
+        if key in self.names:
+            words = name.split(" ")
+            at = len(words)
+            while at > 1 and ("".join(ch for ch in words[at - 1] if ch.isalpha()).lower() in LEGAL_FORMS
+                              or words[at - 1] == "&"):
+                at -= 1
+            for _ in range(8):
+                candidate = " ".join([*words[:at], self.rng.choice(TRADES), *words[at:]])
+                if " ".join(name_tokens(candidate)) not in self.names:
+                    name, key = candidate, " ".join(name_tokens(candidate))
+                    break
+        self.names.add(key)
+        return name
+
+    def domain(self, name, country):
+        """The web domain of a new firm called ``name``: its name, as firms choose one, with a place or
+        a number added when another firm of the demo (Faker's names repeat) has it already."""
+        slug = _ascii_slug(name.split(",")[0])[:40] or "firm"
+        tld = COUNTRIES[country].tld
+        domain = f"{slug}.{tld}"
+        while domain in self.domains:
+            place = _ascii_slug(self.pick(country, "city"), "-")[:20]
+            domain = f"{slug}-{place}{self.rng.randint(1, 99) if self.rng.random() < 0.5 else ''}.{tld}"
+        self.domains.add(domain)
+        return domain
+
+    def private_email(self, personal, tld):
+        """A person's own e-mail address (at the demo's one mail provider per country): a number added to
+        the name, another one when that address is taken (two people do not share a mailbox)."""
+        while True:
+            email = _cut(f"{personal}{self.rng.randint(1, 999)}@example.{tld}", 80)
+            if email not in self.emails:
+                self.emails.add(email)
+                return email
+
     def new_person(self, country, company=None):
         """A person as a user types one in: name parts (the name follows from them), and either a company
         (from which it inherits when written: ``as_typed_in``) or an address and details of its own."""
@@ -564,7 +610,7 @@ class Seeder:
             spec = COUNTRIES[country]
             fields.update(
                 **self.address(country), country_code=country, phone_no=self.phone(country),
-                email=_cut(f"{personal}{rng.randint(1, 99)}@example.{spec.tld}", 80),
+                email=self.private_email(personal, spec.tld),
                 territory=self.territories[rng.choice(spec.territories)], language_code=spec.language,
                 currency_code=spec.currency,
                 salesperson=rng.choice(self.salespeople) if rng.random() < 0.5 else None,

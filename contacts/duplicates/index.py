@@ -33,16 +33,18 @@ from crm.bulk_insert import analyze, insert_values
 
 LOOKUP_CHUNK = 500
 # A key value (name, VAT no., e-mail, phone, name sound, post code + street) shared by more contacts than this is
-# no sign of a duplicate (a switchboard, a placeholder, a common name sound) and finds no candidates: at most
-# this many + 1 rows are read per value, so a save's cost does not grow with the table (issue 15), and none
-# of them is scored (scoring the first 200 of a sound shared by thousands found nothing but cost a bulk run
-# seconds per batch).
-CANDIDATES_PER_KEY = 200
+# no sign of a duplicate (a switchboard, a placeholder, a common name) and finds no candidates: at most this many
+# + 1 rows are read per value, so a save's cost does not grow with the table (issue 15), and none of them is
+# scored. Names repeat in any population, more as it grows: with a bound of 200, a company name shared by 20
+# contacts at 100,000 was shared by 200 at 1,000,000 and every new contact scored ten times the candidates, so
+# a bulk run's cost per row grew with the table. A true duplicate shares more than a common name (an e-mail, a
+# phone, a VAT no., an address), and a name alone never reaches Search Hit %.
+CANDIDATES_PER_KEY = 30
 # The sound of a name is the weakest key (a company's first two name words by Soundex; 200,000 generated
 # companies share 3,250 sounds, up to 143 each): a sound shared by more contacts than this finds nothing on its
 # own. Scoring every contact of a common sound cost a bulk create 5 s per 1,000 new contacts at 200,000 and
 # found no pair the other keys missed.
-CANDIDATES_PER_SOUND = 50
+CANDIDATES_PER_SOUND = 15
 MAX_KEY_BLOCK = 200  # a key shared by more contacts than this (a common name sound) finds nothing on its own
 PURPOSE = "duplicates"
 CONTACT_FIELDS = (*ROW_FIELDS, *PERSON_ROW_FIELDS)

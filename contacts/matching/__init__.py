@@ -42,6 +42,19 @@ def strip_accents(value: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
 
 
+# Letters with no accent to strip but an ASCII spelling people use in e-mail addresses and web domains.
+_ASCII_SPELLINGS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss",
+                                  "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ı": "i"})
+
+
+def ascii_spelling(value: str) -> str:
+    """``value`` as written in ASCII (an e-mail address, a web domain): accents stripped, ø → o, æ → ae,
+    ß → ss …; letters with no ASCII spelling (Cyrillic, CJK …) are dropped."""
+    if value.isascii():
+        return value
+    return strip_accents(value.translate(_ASCII_SPELLINGS)).encode("ascii", "ignore").decode()
+
+
 @lru_cache(maxsize=20_000)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The words of a name that identify the organisation: ``"The Müller & Co. GmbH"`` → ``("muller", "and")``."""

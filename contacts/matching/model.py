@@ -21,6 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from contacts.matching import ascii_spelling
 from contacts.matching.blocking import candidate_pairs
 from contacts.matching.phonetic import soundex
 from contacts.matching.records import Records
@@ -113,7 +114,7 @@ class Pairs:
         self.vocab, self.codes = {}, {}
         groups = {"given": "person", "surname": "person"}
         for name in ("name", "given", "surname", "house", "street", "address_2", "post_code", "city", "county",
-                     "vat", "email", "phones"):
+                     "vat", "email", "phones", "company"):
             vocab = self.vocab.setdefault(groups.get(name, name), {"": 0})
             self.codes[name] = (self._encode(left[name], vocab), self._encode(right[name], vocab))
         self.strings = {group: np.array(list(vocab), dtype=object) for group, vocab in self.vocab.items()}
@@ -181,10 +182,36 @@ def _initials(pairs: Pairs):
 
 
 def _email_parts(pairs: Pairs):
+    """Per e-mail value: its domain, its local part, whether the domain is a firm's (not a free mail
+    provider) and whether the local part names someone (not a shared mailbox such as info@)."""
     emails = pairs.strings["email"]
     domain = np.array([e.rpartition("@")[2] for e in emails], dtype=object)
     local = np.array([e.rpartition("@")[0] for e in emails], dtype=object)
-    return domain, local, np.array([d not in FREEMAIL for d in domain], dtype=bool)
+    return (domain, local, np.array([d not in FREEMAIL for d in domain], dtype=bool),
+            np.array([_letters(part) not in SHARED_MAILBOXES for part in local], dtype=bool))
+
+
+# Local parts every firm has (info@, sales@ …): two firms' "info@" say nothing about the two being one.
+SHARED_MAILBOXES = frozenset({
+    "info", "office", "sales", "contact", "contactus", "hello", "mail", "email", "admin", "support", "service",
+    "enquiries", "enquiry", "inquiries", "accounts", "billing", "invoices", "orders", "team", "post", "kontakt",
+    "buero", "vertrieb", "verkauf", "bureau", "contacto", "ventas", "informacion", "kantoor", "verkoop", "reception",
+    "noreply", "webmaster",
+})
+
+
+def _letters(value: str) -> str:
+    return "".join(ch for ch in value if ch.isalpha())
+
+
+def _written_with_name(local: str, names: tuple[str, ...]) -> bool:
+    """Whether ``local`` (an e-mail local part) is written with one of these name words, as most personal
+    addresses are (jill.thomas, jthomas, karl.otto.gotthard), in ASCII (Østergaard: ostergaard, or stergaard
+    as some systems drop the letter)."""
+    letters = _letters(local)
+    return any(spelling in letters for n in names if n for part in n.split()
+               for spelling in (ascii_spelling(part), "".join(ch for ch in part if ch.isascii()))
+               if len(spelling) >= 2)
 
 
 COMPARE_CHUNK = 200_000
@@ -299,9 +326,16 @@ def compare(pairs: Pairs):
                                     [4, 3, 1, 2], 0), va, vb)
 
     ea, eb = pairs.pair_codes("email")
-    domain, local, corporate = pairs.per_value("e-mail parts", _email_parts)
+    domain, local, corporate, personal = pairs.per_value("e-mail parts", _email_parts)
     same_domain = company_pair & (domain[ea] == domain[eb]) & corporate[ea]
-    levels["email"] = _null(np.select([ea == eb, local[ea] == local[eb], same_domain], [3, 2, 1], 0), ea, eb)
+    # The same local part at two domains counts when it names someone, and, for two persons, when it says
+    # more than their names do: jill.thomas@ at two firms is the name again, counted once by the name parts.
+    same_local = (local[ea] == local[eb]) & (ea != eb) & personal[ea]
+    person_strings = pairs.strings["person"]
+    for k in np.flatnonzero(same_local & person_pair):
+        if _written_with_name(local[ea[k]], tuple(person_strings[c] for c in (g1[k], s1[k], g2[k], s2[k]))):
+            same_local[k] = False
+    levels["email"] = _null(np.select([ea == eb, same_local, same_domain], [3, 2, 1], 0), ea, eb)
 
     pha, phb = pairs.pair_codes("phones")
     phones = pairs.strings["phones"]
@@ -310,6 +344,14 @@ def compare(pairs: Pairs):
     if todo.any():
         shared[todo] = [bool(set(phones[x].split()) & set(phones[y].split())) for x, y in zip(pha[todo], phb[todo])]
     levels["phone"] = _null(shared.astype(np.int8), pha, phb)
+
+    # Two persons of one company contact share what they inherit from it (its address, its switchboard):
+    # that a colleague agrees there says nothing, so only their names and e-mail are compared.
+    employer_a, employer_b = pairs.pair_codes("company")
+    colleagues = person_pair & (employer_a > 0) & (employer_a == employer_b)
+    if colleagues.any():
+        for c in (*LOCATION, "phone"):
+            levels[c][colleagues] = NULL
     return levels, swapped, tf_codes
 
 

@@ -12,7 +12,9 @@ row dicts (``.values()``) of contacts or partners:
 - ``post_code`` (letters and digits, upper case), ``city``, ``county``;
 - ``vat`` (python-stdnum's compact form) with ``vat_valid(indexes)`` (True / False / None when no
   checksum can be checked), checked on demand, ``email``, ``phones`` (E.164, several joined by a space);
-- ``person``: True for a person contact or a partner whose contact type is person.
+- ``person``: True for a person contact or a partner whose contact type is person;
+- ``company``: the key of a person's company contact (``company_id``), ``""`` for the rest: two persons
+  of one company share its address and switchboard, so the matcher does not count those (``model.compare``).
 """
 
 import re
@@ -27,12 +29,12 @@ from contacts.matching import (name_tokens, normalize_email, normalize_phone, no
                                vat_prefix_country)
 
 FIELDS = ("name", "given", "surname", "house", "street", "address_2", "post_code", "city", "county", "vat",
-          "email", "phones")
+          "email", "phones", "company")
 
 # The fields read from the database (``.values(*ROW_FIELDS)``; a missing one counts as blank).
 ROW_FIELDS = ("pk", "name", "address", "address_2", "city", "post_code", "county", "country_code",
               "phone_no", "mobile_phone_no", "email", "vat_registration_no")
-PERSON_ROW_FIELDS = ("first_name", "surname", "type")
+PERSON_ROW_FIELDS = ("first_name", "surname", "type", "company_id")
 
 _NUMBER = re.compile(r"^\d+[a-z]?$")
 STREET_WORDS = {
@@ -137,7 +139,7 @@ class Records:
     @classmethod
     def from_rows(cls, rows, *, person_of=None):
         """Normalize ``rows`` (dicts with ``ROW_FIELDS``, optionally ``first_name``, ``surname``, ``type``
-        / ``contact_type``). ``person_of(row)`` says whether a row is a person (default: its type).
+        / ``contact_type``, ``company_id``). ``person_of(row)`` says whether a row is a person (default: its type).
 
         Column by column, each distinct value normalized once (towns, post codes and names repeat)."""
         rows = rows if isinstance(rows, list) else list(rows)
@@ -179,6 +181,7 @@ class Records:
             else:
                 phones.append("")
         cols["phones"] = phones
+        cols["company"] = [str(company) if company else "" for company in column("company_id")]
         return cls(pks=np.array([row["pk"] for row in rows], dtype=np.int64), person=np.array(person, dtype=bool),
                    columns={f: np.array(cols[f], dtype=object) for f in FIELDS},
                    vat_raw=np.array(vat_raw, dtype=object))

@@ -84,6 +84,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so two writers queue instead of
     # failing half-way ("database is locked"); number series rely on it on SQLite.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it pays for queries that scan millions of rows, and the planner's estimates turn it
+    # on for short index lookups of a large table too (the duplicate index's lookup of a batch: 14 ms of work,
+    # 250 ms compiling at 200,000 contacts), so that costs grow with the table (bench/README "Write growth").
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 # Off by design: Contact.save() and partners' save() are atomic together with the synchronization
 # their signals run, and multi-row services are @transaction.atomic; a request-wide transaction
 # would only hold the contact row locks the sync takes while templates render (README "Synchronization").

@@ -39,6 +39,33 @@ def test_namesakes_at_different_addresses_are_not_a_pair():
     assert not ContactDuplicate.objects.exists()
 
 
+def test_colleagues_sharing_their_companys_address_and_phone_are_not_a_pair():
+    company = factories.ContactFactory(name="Camacho Gardner", phone_no="+1 369 3249428", email="", **HOME)
+    person("Jennifer", "Thompson", company=company, phone_no=company.phone_no, **HOME)
+    person("Jennifer", "Garcia", company=company, phone_no=company.phone_no, **HOME)
+    assert not ContactDuplicate.objects.exists()
+
+
+def test_one_person_entered_twice_under_one_company_is_a_pair():
+    company = factories.ContactFactory(name="Camacho Gardner", phone_no="+1 369 3249428", email="", **HOME)
+    a = person("Jennifer", "Thompson", company=company, email="jennifer.thompson@camacho.test", **HOME)
+    b = person("Jenny", "Thompson", company=company, email="jennifer.thompson@camacho.test", **HOME)
+    pair = ContactDuplicate.objects.get()
+    assert (pair.contact, pair.duplicate) == (a, b)
+    assert "street" not in pair.reasons and "e-mail agrees" in pair.reasons
+
+
+def test_moving_a_person_to_another_company_searches_again():
+    first = factories.ContactFactory(name="Camacho Gardner", phone_no="+1 369 3249428", email="", **HOME)
+    second = factories.ContactFactory(name="Other Firm", phone_no="", email="", city="Elsewhere")
+    a = person("Jennifer", "Thompson", company=first, phone_no=first.phone_no, **HOME)
+    person("Jennifer", "Thomson", company=second, phone_no=first.phone_no, **HOME)
+    assert ContactDuplicate.objects.exists()  # the same name, address and phone at two firms
+    a.company = second
+    a.save()
+    assert not ContactDuplicate.objects.exists()  # now colleagues: what they share is their firm's
+
+
 def test_a_person_and_a_company_are_never_a_pair():
     person("Anna", "Roth", **HOME)
     factories.ContactFactory(name="Anna Roth", phone_no="", email="", **HOME)

@@ -85,3 +85,43 @@ def test_name_parts_and_address_are_read_from_free_text():
     assert person_parts("Michaela van der Berg") == ("michaela", "van der berg")
     assert person_parts("Müller") == ("", "muller")
     assert split_address("12 Pinkerton Cct") == ("12", "pinkerton circuit")
+
+
+@pytest.mark.parametrize("left, right, level", [
+    ("info@fabrikam.test", "info@contoso.test", "differs"),  # every firm has an info@
+    ("Sales2@fabrikam.test", "sales2@contoso.test", "differs"),
+    ("purchasing.desk@fabrikam.test", "purchasing.desk@contoso.test", "same local part"),
+])
+def test_a_shared_mailbox_at_two_firms_says_nothing(left, right, level):
+    levels, _, _ = compared(customer(email=left), customer(pk=2, email=right))
+    assert levels["email"] == LEVEL["email"][level]
+
+
+@pytest.mark.parametrize("left, right, level", [
+    ("jill.thomas@fabrikam.test", "jill.thomas@contoso.test", "differs"),  # the name again: counted once
+    ("jthomas@fabrikam.test", "jthomas@contoso.test", "differs"),
+    ("jill.thomas@fabrikam.test", "jill.thomas@fabrikam.test", "agrees"),
+    ("moonlight@fabrikam.test", "moonlight@contoso.test", "same local part"),
+])
+def test_a_persons_local_part_counts_when_it_says_more_than_the_name(left, right, level):
+    levels, _, _ = compared(person(given="Jill", surname="Thomas", email=left),
+                            person(pk=2, given="Jill", surname="Thomas", email=right))
+    assert levels["email"] == LEVEL["email"][level]
+
+
+def test_a_local_part_spelt_in_ascii_is_read_as_the_name():
+    levels, _, _ = compared(person(given="Ludvig", surname="Østergaard", email="ludvig.ostergaard@a.dk"),
+                            person(pk=2, given="Ludvig", surname="Østergaard", email="ludvig.ostergaard@b.dk"))
+    assert levels["email"] == LEVEL["email"]["differs"]
+
+
+def test_colleagues_of_one_company_are_not_compared_on_what_they_inherit_from_it():
+    office = {"address": "8 Stanley Street", "post_code": "4223", "city": "Winston Hills", "phone_no": "+61 7 5555 0100",
+              "company_id": 7}
+    levels, _, _ = compared(person(given="Jennifer", surname="Thompson", **office),
+                            person(pk=2, given="Jennifer", surname="Garcia", **office))
+    assert all(levels[c] == model.NULL for c in ("address", "post_code", "city", "phone"))
+    assert levels["surname"] == LEVEL["surname"]["differs"]
+    levels, _, _ = compared(person(given="Jennifer", surname="Thompson", **office),
+                            person(pk=2, given="Jennifer", surname="Garcia", **{**office, "company_id": 8}))
+    assert levels["address"] == LEVEL["address"]["agrees"] and levels["phone"] == LEVEL["phone"]["agrees"]
