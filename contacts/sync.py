@@ -398,14 +398,18 @@ def _copy_contacts_onto_partners(kind: str, partner_ids, reason: str) -> None:
     link_column = quote(ContactBusinessRelation._meta.get_field(kind).column)
     for chunk in _chunks(partner_ids):
         condition, params = among_sql(f"{table}.{quote('id')}", chunk)
+        # The same keys for the link rows: the planner does not carry "id = ANY(…)" across the join, and
+        # without it walked the link rows of every partner of the kind (a merge join: 1.4 ms for one bank
+        # account at 1,000,000 contacts, growing with the table).
+        link_condition, link_params = among_sql(f"r.{link_column}", chunk)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET {assignments}, {quote('version')} = {table}.{quote('version')} + 1, "
                 f"{quote('updated_at')} = %s "
                 f"FROM {quote(ContactBusinessRelation._meta.db_table)} r "
                 f"JOIN {quote(Contact._meta.db_table)} c ON c.{quote('id')} = r.{quote('contact_id')} "
-                f"WHERE r.{link_column} = {table}.{quote('id')} AND {condition}",
-                [timezone.now(), *params])
+                f"WHERE r.{link_column} = {table}.{quote('id')} AND {condition} AND {link_condition}",
+                [timezone.now(), *params, *link_params])
         history.record_current_rows(model, chunk, reason=reason)
 
 

@@ -15,8 +15,9 @@ crm/0003 replaces them with the ``crm_fold`` ones.
 """
 
 import logging
+from contextlib import contextmanager
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -148,3 +149,45 @@ def drop_folded_search_indexes(connection):
                 cursor.execute(f"DROP INDEX IF EXISTS {folded_index_name(table, column)}")
         cursor.execute("DROP FUNCTION IF EXISTS crm_fold(text)")
         cursor.execute("DROP FUNCTION IF EXISTS crm_unaccent(regdictionary, text)")
+
+
+@contextmanager
+def built_after_loading(tables=tuple(FOLDED_SEARCH_COLUMNS)):
+    """Load rows into empty tables without keeping their trigram search indexes up to date row by row:
+    PostgreSQL's advice for populating a database ("Populating a Database": create indexes after loading
+    the data). The ``*_fold_trgm`` indexes of those of ``tables`` that are empty on entry are dropped, and
+    built again, as they were defined, when the block ends. Only inside a transaction (the caller's, which
+    keeps the tables locked against readers until it commits: for seeding an empty database); a no-op
+    elsewhere and on SQLite. If the block fails, the transaction's rollback brings the indexes back.
+
+    Each new row costs a GIN index several trigram insertions into an index that outgrows memory as the
+    table grows; building it once at the end costs far less and grows with the table's size alone. (Doing
+    the same for the B-trees on name, company name and city changed nothing measurable at 1,000,000.)
+    """
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        yield
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        empty = []
+        for table in tables:
+            cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {quote(table)})")
+            if cursor.fetchone()[0]:
+                empty.append(table)
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                       "AND tablename = ANY(%s) AND indexname LIKE %s ORDER BY indexname",
+                       [empty, r"%\_fold\_trgm"])
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    yield
+    if not indexes:
+        return
+    with connection.cursor() as cursor:
+        # A table with foreign-key checks still pending (Django's constraints are deferred to the commit)
+        # cannot be indexed: they are run now, and deferred again for the rest of the transaction.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # for this transaction's index builds only
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -3,7 +3,8 @@
 ``seed_demo()`` is the one entry point (``manage.py seed_demo`` is a thin layer over it): it checks
 the sizes, then in one transaction switches synchronization on, builds the rows a batch of companies
 at a time and writes them with ``crm.bulk_insert``, their first change-history rows with
-``crm.history.record_written_rows``, and makes sure the demo logins exist.
+``crm.history.record_written_rows``, and makes sure the demo logins exist. Into empty tables the rows are
+loaded before their trigram search indexes are built (``crm.search_indexes.built_after_loading``).
 """
 
 import functools
@@ -47,7 +48,7 @@ from contacts.models import (
     InteractionTemplateSetup,
     MarketingSetup,
 )
-from crm import history
+from crm import history, search_indexes
 from crm.bulk_insert import insert_objects, insert_rows, new_instance
 from crm.validators import example_vat_no
 from partners.kinds import KINDS
@@ -92,7 +93,8 @@ def seed_demo(*, contacts: int = 200, customers: int | None = None, vendors: int
         existing = existing_data()
         created = None
         if not (if_empty and existing):
-            created = Seeder(plan, seed=seed, batch_size=batch_size, history=history).run(progress)
+            with search_indexes.built_after_loading():
+                created = Seeder(plan, seed=seed, batch_size=batch_size, history=history).run(progress)
         logins = ensure_logins(password)
     return SeedResult(created, existing, logins)
 

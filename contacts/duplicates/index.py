@@ -40,11 +40,19 @@ LOOKUP_CHUNK = 500
 # a bulk run's cost per row grew with the table. A true duplicate shares more than a common name (an e-mail, a
 # phone, a VAT no., an address), and a name alone never reaches Search Hit %.
 CANDIDATES_PER_KEY = 30
-# The sound of a name is the weakest key (a company's first two name words by Soundex; 200,000 generated
-# companies share 3,250 sounds, up to 143 each): a sound shared by more contacts than this finds nothing on its
-# own. Scoring every contact of a common sound cost a bulk create 5 s per 1,000 new contacts at 200,000 and
-# found no pair the other keys missed.
-CANDIDATES_PER_SOUND = 15
+# The sound of a name is the weakest key (a company's first two name words by Soundex, a person's given name
+# and surname sounds; 200,000 generated companies share 3,250 sounds, up to 143 each): a sound shared by more
+# contacts than this finds nothing on its own. It is there for a misspelt name that shares no other key, which
+# only a rare name can be told by. Seeding 400,000 contacts took 203 s with a bound of 15, 169 s with 5 (the
+# candidates of common person-name sounds grew with the table); scoring every contact of a common sound cost a
+# bulk create 5 s per 1,000 new contacts at 200,000 and found no pair the other keys missed.
+CANDIDATES_PER_SOUND = 5
+# A name (a firm's, legal form dropped, or a person's full name) repeats in any population, more the larger it
+# is: shared by more contacts than this, it finds nothing on its own either. Without other agreement a name
+# alone scores about 8 % (given name and surname +13.6 bits against a different address, phone and e-mail), so
+# the name key decides little; with a bound of 30, seeding 1,000,000 contacts scored 2.4 times as many
+# candidates per new contact at the end as at 100,000 (Faker's few thousand names per country repeat ever more).
+CANDIDATES_PER_NAME = 5
 MAX_KEY_BLOCK = 200  # a key shared by more contacts than this (a common name sound) finds nothing on its own
 PURPOSE = "duplicates"
 CONTACT_FIELDS = (*ROW_FIELDS, *PERSON_ROW_FIELDS)
@@ -85,12 +93,13 @@ def index_values(contact: Contact) -> IndexRow:
 
 
 def _limit(column: str) -> int:
-    return CANDIDATES_PER_SOUND if column == "name_sound" else CANDIDATES_PER_KEY
+    return {"name_sound": CANDIDATES_PER_SOUND, "name": CANDIDATES_PER_NAME}.get(column, CANDIDATES_PER_KEY)
 
 
 def _index_rows_with(wanted: dict) -> list[tuple]:
     """The index rows whose ``column`` holds one of its ``values`` ({column: values}), except for values
-    held by more rows than the column's limit (``CANDIDATES_PER_KEY``, ``CANDIDATES_PER_SOUND``).
+    held by more rows than the column's limit (``CANDIDATES_PER_KEY``, ``CANDIDATES_PER_SOUND``,
+    ``CANDIDATES_PER_NAME``).
 
     Each column is looked up on its own, "not blank" as its partial index says, so that the index is
     used, all in one statement (UNION ALL), and at most the limit + 1 rows are read per value, to tell a
@@ -179,7 +188,11 @@ def _score_pairs(rows, others, contact_rows, threshold, params):
     j = np.fromiter((position[b] for _, b in wanted), np.int64, len(wanted))
     same_type = records.person[i] == records.person[j]
     i, j = i[same_type], j[same_type]
-    scored = model.score(model.Pairs(records, records, i, j, dedupe=True), params)
+    # No term-frequency adjustment: the records here are one save's or one batch's candidates, not the
+    # population, so how often a name occurs among them says nothing about how rare it is (a batch of 500
+    # made every name that occurs once "rare" and namesakes at different firms scored 84-97 %). A batch is
+    # scored as saving each of its contacts would score it (fewer than 200 records: no adjustment either).
+    scored = model.score(model.Pairs(records, records, i, j, dedupe=True), params, tf={})
     return {(int(records.pks[i[k]]), int(records.pks[j[k]])): (float(scored.probability[k]), model.explain(scored, k))
             for k in np.flatnonzero(scored.probability >= threshold)}
 
