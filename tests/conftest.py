@@ -49,3 +49,24 @@ def customers_then_setup(db):
         factories.marketing_setup()
         return customers
     return make
+
+
+@pytest.fixture
+def batch_fails(monkeypatch):
+    """``batch_fails(n, error)``: the engine's ``create_contacts_for_partners`` raises ``error`` on its n-th call
+    (a batch failing mid-run: the earlier batches have committed). Returns a callable that mends it."""
+    from contacts import sync  # imported once Django is set up (this module is loaded before)
+
+    def arrange(n, error):
+        original, calls = sync.create_contacts_for_partners, []
+
+        def failing(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == n:
+                raise error
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(sync, "create_contacts_for_partners", failing)
+        return lambda: monkeypatch.setattr(sync, "create_contacts_for_partners", original)
+
+    return arrange

@@ -563,8 +563,9 @@ class Seeder:
                 at -= 1
             for _ in range(8):
                 candidate = " ".join([*words[:at], self.rng.choice(TRADES), *words[at:]])
-                if " ".join(name_tokens(candidate)) not in self.names:
-                    name, key = candidate, " ".join(name_tokens(candidate))
+                candidate_key = " ".join(name_tokens(candidate))
+                if candidate_key not in self.names:
+                    name, key = candidate, candidate_key
                     break
         self.names.add(key)
         return name

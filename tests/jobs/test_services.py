@@ -120,26 +120,17 @@ def test_a_cancel_during_a_batch_rolls_that_batch_back_and_resume_takes_it_again
 
 
 def test_an_error_in_a_batch_fails_the_job_with_a_message_and_resume_goes_on_from_the_checkpoint(
-        customers_then_setup, monkeypatch):
+        customers_then_setup, batch_fails):
     customers_then_setup(3)
     job = services.start_job("create_contacts", {"partner_kind": "customer", "batch_size": 1}, enqueue=False)
-    real = sync.create_contacts_for_partners
-    calls = []
-
-    def fail_second(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(sync, "create_contacts_for_partners", fail_second)
+    mend = batch_fails(2, RuntimeError("disk full"))
     job = services.run_job_inline(job)
     assert job.status == Status.FAILED and "disk full" in job.error and job.done == 1
     checkpoint = JobChunk.objects.get(job=job).checkpoint
     assert checkpoint["last_pk"] > 0
     assert checkpoint["unsearched"] == [Contact.objects.get().pk]  # the first batch's company, searched on resume
 
-    monkeypatch.setattr(sync, "create_contacts_for_partners", real)
+    mend()
     services.resume_job(job, enqueue=False)
     job = services.run_job_inline(Job.objects.get(pk=job.pk))
     assert (job.status, job.done) == (Status.SUCCEEDED, 3)

@@ -5,7 +5,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from contacts import sync
 from contacts.bulk import create as bulk
 from contacts.duplicates import index as duplicates
 from contacts.models import Contact, ContactBusinessRelation, ContactDuplicate, DuplicateSearchString, MarketingSetup
@@ -137,23 +136,14 @@ def test_bad_batch_size_is_refused(setup_after):
         run("customers", "--batch-size", "0")
 
 
-def test_an_interrupted_run_keeps_finished_batches_and_a_rerun_completes(setup_after, monkeypatch):
+def test_an_interrupted_run_keeps_finished_batches_and_a_rerun_completes(setup_after, batch_fails):
     factories.CustomerFactory.create_batch(5)
     setup_after()
-    original = sync.create_contacts_for_partners
-    calls = []
-
-    def failing_second_batch(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("power cut")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(sync, "create_contacts_for_partners", failing_second_batch)
+    mend = batch_fails(2, RuntimeError("power cut"))
     with pytest.raises(CommandError, match="power cut"):  # the job failed; its committed batches stay
         run("customers", "--batch-size", "2")
     assert Contact.objects.count() == 2
-    monkeypatch.setattr(sync, "create_contacts_for_partners", original)
+    mend()
     run("customers", "--batch-size", "2")
     assert Contact.objects.count() == 5
     assert ContactBusinessRelation.objects.filter(customer__isnull=False).count() == 5
@@ -266,20 +256,12 @@ def test_contacts_a_stopped_run_left_unsearched_are_searched_when_it_resumes(set
                                                                                                         new.pk}
 
 
-def test_a_run_that_fails_still_searches_the_duplicates_of_the_batch_it_committed(setup_after, monkeypatch):
+def test_a_run_that_fails_still_searches_the_duplicates_of_the_batch_it_committed(setup_after, batch_fails):
     factories.CustomerFactory(name="Fabrikam Inc.", phone_no="+1 555 0100 999", country_code="US")
     factories.CustomerFactory(name="FABRIKAM LTD", phone_no="(555) 0100-999", country_code="US")
     factories.CustomerFactory(name="Unrelated Widgets", phone_no="+44 20 7946 0000", country_code="GB")
     setup_after()
-    original, calls = sync.create_contacts_for_partners, []
-
-    def failing_second_batch(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("power cut")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(sync, "create_contacts_for_partners", failing_second_batch)
+    batch_fails(2, RuntimeError("power cut"))
     with pytest.raises(RuntimeError, match="power cut"):
         bulk.create_contacts_from("customer", batch_size=2)
     assert Contact.objects.count() == 2  # the first batch (both Fabrikams) committed, indexed, not yet searched

@@ -113,3 +113,20 @@ def test_find_duplicates_refuses_an_unwritable_report(tmp_path):
     with pytest.raises(CommandError, match="Cannot write the report"):
         call_command("find_duplicates", "--no-progress", "--report", str(tmp_path / "no" / "r.csv"),
                      stdout=StringIO())
+
+
+def test_a_batch_scores_namesakes_as_saving_each_would_not_by_how_rare_the_batch_makes_their_name():
+    # 2,000 persons whose pairs share a phone (so that they are candidates and the batch holds over 200 records),
+    # and two namesakes at different firms, addresses, phones and mailboxes. Among the batch's records every
+    # name occurs once or twice: weighed by that, "Jill Thomas" agreeing looked rare enough to make a pair.
+    fillers = [Contact(type="person", first_name=f"Given{i}", surname=f"Surname{i}",
+                       phone_no=f"+44 20 7946 {i // 2:04d}") for i in range(2000)]
+    namesakes = [Contact(type="person", first_name="Jill", surname="Thomas", email=email, phone_no=phone,
+                         address=street, post_code=post_code, city=city)
+                 for email, phone, street, post_code, city in (
+                     ("jill.thomas@fabrikam.test", "+1 212 555 0101", "3 Wylly Place", "10001", "New York"),
+                     ("jill.thomas@contoso.test", "+1 415 555 0199", "9 Kent Road", "94105", "San Francisco"))]
+    found = duplicates.find_for_new_contacts([*fillers, *namesakes], dry_run=True)
+    assert len(found) > 200  # the fillers' pairs: the batch was scored as a whole
+    namesake_keys = {-2001, -2002}  # dry run: the batch's keys are -1, -2 …
+    assert not [pair for pair in found if {pair[0], pair[1]} == namesake_keys]

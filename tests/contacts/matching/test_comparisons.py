@@ -116,8 +116,8 @@ def test_a_local_part_spelt_in_ascii_is_read_as_the_name():
 
 
 def test_colleagues_of_one_company_are_not_compared_on_what_they_inherit_from_it():
-    office = {"address": "8 Stanley Street", "post_code": "4223", "city": "Winston Hills", "phone_no": "+61 7 5555 0100",
-              "company_id": 7}
+    office = {"address": "8 Stanley Street", "post_code": "4223", "city": "Winston Hills",
+              "phone_no": "+61 7 5555 0100", "company_id": 7}
     levels, _, _ = compared(person(given="Jennifer", surname="Thompson", **office),
                             person(pk=2, given="Jennifer", surname="Garcia", **office))
     assert all(levels[c] == model.NULL for c in ("address", "post_code", "city", "phone"))
