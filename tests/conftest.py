@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 
+from contacts import sync
 from tests import factories
 
 # The role fixtures (a signed-in client per role) and helpers of the screen tests.
@@ -55,7 +56,6 @@ def customers_then_setup(db):
 def batch_fails(monkeypatch):
     """``batch_fails(n, error)``: the engine's ``create_contacts_for_partners`` raises ``error`` on its n-th call
     (a batch failing mid-run: the earlier batches have committed). Returns a callable that mends it."""
-    from contacts import sync  # imported once Django is set up (this module is loaded before)
 
     def arrange(n, error):
         original, calls = sync.create_contacts_for_partners, []
