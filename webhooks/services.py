@@ -58,7 +58,7 @@ def emit(model, ids, event_type: str, *, known=None, extra=None) -> None:
     """Announce ``event_type`` for the rows ``ids`` of ``model`` once the current transaction commits.
     ``known``: {pk: number} of rows that will be gone by then (deleted); ``extra``: {pk: dict} merged into data."""
     label = model._meta.label_lower
-    ids = list(ids)
+    ids = tuple(ids)  # a tuple of ints is not tracked by the garbage collector (a bulk run queues millions)
     if label not in WATCHED or not ids:
         return
     # robust: the change is committed already; a failure to queue its events is logged, not raised to its caller

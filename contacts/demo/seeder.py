@@ -215,9 +215,11 @@ class Seeder:
             faker.seed_instance(self.rng.randrange(2**32))
             self.fakers[code] = faker
         self.pools = {}
-        self.domains = set()  # every firm has its own web domain (and so its own e-mail addresses)
-        self.emails = set()  # and every private person an address of their own
-        self.names = set()  # the firms' names as the duplicate index reads them (legal forms dropped)
+        # What is taken already, as dicts, not sets: a dict of strings is not tracked by the garbage collector,
+        # a set is, and each full collection of a 1,000,000-contact run would walk a million entries.
+        self.domains = {}  # every firm has its own web domain (and so its own e-mail addresses)
+        self.emails = {}  # and every private person an address of their own
+        self.names = {}  # the firms' names as the duplicate index reads them (legal forms dropped)
         self.pool_size = min(2000, max(50, plan.contacts // 20))
         self.counts = dict.fromkeys(
             ("contacts", "companies", "persons", "customers", "vendors", "bank_accounts", "relations"), 0)
@@ -567,7 +569,7 @@ class Seeder:
                 if candidate_key not in self.names:
                     name, key = candidate, candidate_key
                     break
-        self.names.add(key)
+        self.names[key] = None
         return name
 
     def domain(self, name, country):
@@ -579,7 +581,7 @@ class Seeder:
         while domain in self.domains:
             place = _ascii_slug(self.pick(country, "city"), "-")[:20]
             domain = f"{slug}-{place}{self.rng.randint(1, 99) if self.rng.random() < 0.5 else ''}.{tld}"
-        self.domains.add(domain)
+        self.domains[domain] = None
         return domain
 
     def private_email(self, personal, tld):
@@ -588,7 +590,7 @@ class Seeder:
         while True:
             email = _cut(f"{personal}{self.rng.randint(1, 999)}@example.{tld}", 80)
             if email not in self.emails:
-                self.emails.add(email)
+                self.emails[email] = None
                 return email
 
     def new_person(self, country, company=None):

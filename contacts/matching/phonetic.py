@@ -5,11 +5,13 @@ Written here (twenty lines) rather than adding a library for one function.
 
 from functools import lru_cache
 
+from contacts.matching import CACHE_SIZE
+
 _CODES = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **dict.fromkeys("dt", "3"),
           "l": "4", **dict.fromkeys("mn", "5"), "r": "6"}
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHE_SIZE)
 def soundex(word: str) -> str:
     """"robert" and "rupert" → "r163"; "" → "". Expects lower-case ASCII letters (others are skipped)."""
     letters = [c for c in word if "a" <= c <= "z"]

@@ -25,8 +25,8 @@ import numpy as np
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.eu import vat as eu_vat
 
-from contacts.matching import (name_tokens, normalize_email, normalize_phone, normalize_vat, strip_accents,
-                               vat_prefix_country)
+from contacts.matching import (CACHE_SIZE, name_tokens, normalize_email, normalize_phone, normalize_vat,
+                               strip_accents, vat_prefix_country)
 
 FIELDS = ("name", "given", "surname", "house", "street", "address_2", "post_code", "city", "county", "vat",
           "email", "phones", "company")
@@ -50,7 +50,7 @@ STREET_WORDS = {
 _SPLIT_TABLE = str.maketrans({**{chr(c): " " for c in range(128) if not chr(c).isalnum()}, "'": None, "’": None})
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHE_SIZE)
 def words(value: str) -> tuple[str, ...]:
     """Lower-case words without accents and punctuation ("O'Neil" → ("oneil",)); Cyrillic, Greek, CJK … kept."""
     if not value:
@@ -60,7 +60,7 @@ def words(value: str) -> tuple[str, ...]:
     return tuple(value.lower().translate(_SPLIT_TABLE).split())
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHE_SIZE)
 def split_address(address: str) -> tuple[str, str]:
     """(house number, street) of an address line: "3 Wylly Pl." → ("3", "wylly place"),
     "Hauptstr. 5a" → ("5a", "hauptstrasse")."""
@@ -75,7 +75,7 @@ def split_address(address: str) -> tuple[str, str]:
     return house, street.replace(" strasse", "strasse") if street.endswith(" strasse") else street
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHE_SIZE)
 def person_parts(name: str, first_name: str = "", surname: str = "") -> tuple[str, str]:
     """(given name, surname) of a person, normalized."""
     if first_name or surname:
