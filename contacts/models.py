@@ -433,7 +433,7 @@ DUPLICATE_SEARCH_KEYS = ("name", "vat", "email", "phone", "mobile_phone", "name_
 class DuplicateSearchString(models.Model):
     """The blocking keys of one contact (company or person), indexed so that its possible duplicates are
     found by exact lookups (same normalized name, VAT registration no., e-mail, phone number, name
-    sound, post code + street) and then scored by the matcher."""
+    sound, post code + street) and then scored by the matcher, from the record kept here."""
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, primary_key=True,
                                    related_name="duplicate_search_string")
@@ -449,6 +449,8 @@ class DuplicateSearchString(models.Model):
     post_street = models.CharField("post code + street", max_length=80, blank=True)
     signature = models.CharField(max_length=24, blank=True,
                                  help_text="A hash of every value the matcher compares: changed → searched again.")
+    record = models.TextField(blank=True, help_text="Every value the matcher compares, normalized "
+                                                    "(contacts.matching.records.Records.as_strings).")
 
     class Meta:
         verbose_name = "duplicate search string"

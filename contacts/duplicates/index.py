@@ -3,11 +3,13 @@
 Follows Marketing Setup (reference §7.3, improved per DESIGN §9):
 - ``maintain_dupl_search_strings``: a contact's blocking keys (normalized name; VAT registration no.;
   e-mail; phone numbers in E.164; the sound of a person's name parts in either order; post code +
-  street) and a signature of everything the matcher compares are kept in ``DuplicateSearchString``:
+  street), everything the matcher compares (normalized: its record) and a signature of it are kept in
+  ``DuplicateSearchString``:
   the sync engine's last step (``contacts.sync.finish``) re-indexes every contact whose compared
   fields a change set changed and indexes every contact it created, per row and in bulk.
 - ``autosearch_for_duplicates``: when a contact is indexed, contacts sharing one of its keys are
-  scored by the probabilistic matcher (``contacts.matching``) with the parameters the last full run
+  scored by the probabilistic matcher (``contacts.matching``), from their index rows' records (no
+  candidate's contact row is read or normalized again), with the parameters the last full run
   (``find_duplicates``) estimated, or its defaults; pairs whose match probability reaches
   ``search_hit_pct`` (read as a percentage) are stored as ``ContactDuplicate`` with each field's
   contribution as reasons.
@@ -27,7 +29,7 @@ from django.db.models import Q
 from contacts.matching import model, store
 from contacts.matching.blocking import candidate_pairs
 from contacts.matching.phonetic import soundex
-from contacts.matching.records import FIELDS, PERSON_ROW_FIELDS, ROW_FIELDS, Records
+from contacts.matching.records import PERSON_ROW_FIELDS, ROW_FIELDS, Records
 from contacts.models import DUPLICATE_SEARCH_KEYS, Contact, ContactDuplicate, DuplicateSearchString, MarketingSetup
 from crm.bulk_insert import analyze, insert_values
 
@@ -58,7 +60,7 @@ PURPOSE = "duplicates"
 CONTACT_FIELDS = (*ROW_FIELDS, *PERSON_ROW_FIELDS)
 
 # An index row: a plain tuple (no model instance per row).
-IndexRow = namedtuple("IndexRow", ["contact_id", *DUPLICATE_SEARCH_KEYS, "signature"])
+IndexRow = namedtuple("IndexRow", ["contact_id", *DUPLICATE_SEARCH_KEYS, "signature", "record"])
 
 
 def _row_of(contact) -> dict:
@@ -70,7 +72,7 @@ def index_rows(records: Records) -> list[IndexRow]:
     """The index rows of normalized records (``contacts.matching.records``)."""
     out = []
     cols = records.columns
-    for k in range(len(records)):
+    for k, record in enumerate(records.as_strings()):
         given, surname = cols["given"][k], cols["surname"][k]
         if records.person[k]:
             sound = "|".join(sorted((soundex(given), soundex(surname.replace(" ", ""))))) if given and surname else ""
@@ -79,11 +81,10 @@ def index_rows(records: Records) -> list[IndexRow]:
             sound = "|".join(soundex(t) for t in tokens[:2]) if tokens else ""
         post_street = f"{cols['post_code'][k]}|{cols['street'][k]}" if cols["post_code"][k] and cols["street"][k] else ""
         phones = cols["phones"][k].split()
-        values = "\x1f".join([str(records.person[k]), *(str(cols[f][k]) for f in FIELDS)])
         out.append(IndexRow(
             int(records.pks[k]), cols["name"][k][:100], cols["vat"][k][:20], cols["email"][k][:80],
             (phones[0] if phones else "")[:30], (phones[1] if len(phones) > 1 else "")[:30], sound[:40],
-            post_street[:80], hashlib.blake2b(values.encode(), digest_size=12).hexdigest()))
+            post_street[:80], hashlib.blake2b(record.encode(), digest_size=12).hexdigest(), record))
     return out
 
 
@@ -154,18 +155,9 @@ def _rows_sharing_keys(rows, *, skip=frozenset()):
     return found
 
 
-def _contact_rows(ids):
-    rows = {}
-    ids = list(ids)
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        for row in Contact.objects.filter(pk__in=ids[start:start + LOOKUP_CHUNK]).values(*CONTACT_FIELDS):
-            rows[row["pk"]] = row
-    return rows
-
-
-def _score_pairs(rows, others, contact_rows, threshold, params):
-    """Pairs (lower pk, higher pk) → (probability, explanation) among ``rows`` × ``others`` sharing a key,
-    at or above ``threshold`` (a probability)."""
+def _score_pairs(rows, others, threshold, params):
+    """Pairs (lower pk, higher pk) → (probability, explanation) among ``rows`` × ``others`` (index rows)
+    sharing a key, at or above ``threshold`` (a probability); scored from the index rows' records."""
     by_key = {}
     for other in others:
         for key in _keys(other):
@@ -182,7 +174,8 @@ def _score_pairs(rows, others, contact_rows, threshold, params):
     if not wanted:
         return {}
     ids = sorted({pk for pair in wanted for pk in pair})
-    records = Records.from_rows([contact_rows[pk] for pk in ids])
+    stored = {row.contact_id: row.record for row in rows} | {row.contact_id: row.record for row in others}
+    records = Records.from_strings(ids, [stored[pk] for pk in ids])
     position = {pk: k for k, pk in enumerate(ids)}
     i = np.fromiter((position[a] for a, _ in wanted), np.int64, len(wanted))
     j = np.fromiter((position[b] for _, b in wanted), np.int64, len(wanted))
@@ -236,9 +229,8 @@ def find_for_new_contacts(contacts, *, dry_run=False, setup=None, search=True):
     # The batch itself is compared from memory (in dry-run it is not in the table; otherwise every
     # row would only find itself again).
     others = _rows_sharing_keys(rows, skip=set(contact_rows))
-    contact_rows.update(_contact_rows(others))
     others.update({row.contact_id: row for row in rows})
-    return _found(rows, others, contact_rows, setup, write=not dry_run)
+    return _found(rows, others, setup, write=not dry_run)
 
 
 def search_new_contacts(contact_ids, *, setup=None):
@@ -259,13 +251,13 @@ def search_new_contacts(contact_ids, *, setup=None):
             contact_id__in=contact_ids[start:start + LOOKUP_CHUNK]).values_list(*IndexRow._fields))
     others = _rows_sharing_keys(rows)
     others.update({row.contact_id: row for row in rows})  # as find_for_new_contacts compares its batch
-    return _found(rows, others, _contact_rows(others), setup)
+    return _found(rows, others, setup)
 
 
-def _found(rows, others, contact_rows, setup, *, write=True):
+def _found(rows, others, setup, *, write=True):
     """The pairs of ``rows`` × ``others`` (index rows by contact id) reaching Search Hit %, stored unless not
-    ``write``, as [(pk, pk, score, reasons)]; ``contact_rows`` holds the compared values of all of them."""
-    pairs = _score_pairs(rows, list(others.values()), contact_rows, threshold_of(setup), store.load(PURPOSE))
+    ``write``, as [(pk, pk, score, reasons)]."""
+    pairs = _score_pairs(rows, list(others.values()), threshold_of(setup), store.load(PURPOSE))
     if write:
         _store_pairs(pairs)
     return [(lo, hi, round(p * 100), reasons) for (lo, hi), (p, reasons) in pairs.items()]
@@ -302,9 +294,8 @@ def reindex(contacts, *, setup=None) -> int:
         insert_values(DuplicateSearchString, IndexRow._fields, stale)
         if setup.autosearch_for_duplicates:
             others = _rows_sharing_keys(stale)
-            contact_rows.update(_contact_rows(set(others) - set(contact_rows)))
             params = params or store.load(PURPOSE)
-            _store_pairs(_score_pairs(stale, list(others.values()), contact_rows, threshold_of(setup), params))
+            _store_pairs(_score_pairs(stale, list(others.values()), threshold_of(setup), params))
         done += len(stale)
     return done
 

@@ -136,6 +136,32 @@ class Records:
     def __getitem__(self, field):
         return self.columns[field]
 
+    # -- stored: the duplicate index keeps each contact's record as the matcher compares it -------------
+
+    SEPARATOR = "\x1f"
+
+    def as_strings(self) -> list[str]:
+        """Each record as one string (the person flag, ``FIELDS``, the VAT no. as typed), for
+        ``from_strings``: a contact's duplicate index row stores it, so a candidate found by a key is scored
+        from the index alone, without reading and normalizing its contact again."""
+        sep = self.SEPARATOR
+        columns = [self.columns[f] for f in FIELDS]
+        return [sep.join(["1" if self.person[k] else "0", *(str(c[k]).replace(sep, " ") for c in columns),
+                          str(self.vat_raw[k]).replace(sep, " ")])
+                for k in range(len(self))]
+
+    @classmethod
+    def from_strings(cls, pks, strings):
+        """Records from ``as_strings``' strings (one per primary key in ``pks``)."""
+        parts = [value.split(cls.SEPARATOR) for value in strings]
+        width = len(FIELDS) + 2
+        if any(len(p) != width for p in parts):
+            raise ValueError(f"a stored record has not {width} values")
+        columns = list(zip(*parts, strict=True)) if parts else [()] * width
+        return cls(pks=np.array(list(pks), dtype=np.int64), person=np.array([v == "1" for v in columns[0]], dtype=bool),
+                   columns={f: np.array(columns[1 + n], dtype=object) for n, f in enumerate(FIELDS)},
+                   vat_raw=np.array(columns[-1], dtype=object))
+
     @classmethod
     def from_rows(cls, rows, *, person_of=None):
         """Normalize ``rows`` (dicts with ``ROW_FIELDS``, optionally ``first_name``, ``surname``, ``type``

@@ -129,6 +129,42 @@ def test_a_save_that_leaves_the_key_fields_alone_does_not_touch_the_index():
     assert DuplicateSearchString.objects.get(contact=contact).email == "new@tailspin.test"
 
 
+
+def test_a_candidate_is_scored_from_its_index_row_without_reading_its_contact():
+    a = company(name="Contoso Pharmaceuticals", phone_no="+44 20 7946 0000", country_code="GB")
+    b = factories.ContactFactory.build(name="CONTOSO PHARMACEUTICALS LTD", phone_no="020 7946 0000",
+                                       country_code="GB", address="", city="", post_code="", email="")
+    b.no = "CT-TEST-B"
+    with sync.suspended():
+        b.save()
+    with CaptureQueriesContext(connection) as queries:
+        duplicates.index_contact(b)
+    assert not [q for q in queries.captured_queries if 'FROM "contacts_contact"' in q["sql"]]
+    pair = ContactDuplicate.objects.get()
+    assert (pair.contact, pair.duplicate) == (a, b) and "phone no. agrees +" in pair.reasons
+
+
+def test_the_index_row_keeps_the_record_its_signature_is_computed_from():
+    contact = company(name="Northwind Traders", email="orders@northwind.test")
+    row = DuplicateSearchString.objects.get(contact=contact)
+    assert row.record.split("\x1f")[1:3] == ["northwind traders", "northwind"]
+    assert row.signature == duplicates.index_values(contact).signature
+    assert row.record == duplicates.index_values(contact).record
+
+
+def test_the_migration_that_adds_the_record_fills_it_for_every_indexed_contact():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    contacts = [company(name="Northwind Traders", phone_no="+44 20 7946 0001", country_code="GB"),
+                factories.ContactFactory(person=True)]
+    DuplicateSearchString.objects.update(record="", signature="")
+    import_module("contacts.migrations.0009_duplicatesearchstring_record").fill_records(apps, None)
+    stored = {row.contact_id: (row.record, row.signature) for row in DuplicateSearchString.objects.all()}
+    assert stored == {c.pk: (duplicates.index_values(c).record, duplicates.index_values(c).signature)
+                      for c in contacts}
+
 # --- merging ------------------------------------------------------------------------------------------
 
 
