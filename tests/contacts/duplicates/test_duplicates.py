@@ -1,9 +1,11 @@
 """Duplicate contacts (companies and persons): the index, detection, "not a duplicate", find_duplicates, merging,
 the page."""
 
+from importlib import import_module
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
@@ -153,10 +155,6 @@ def test_the_index_row_keeps_the_record_its_signature_is_computed_from():
 
 
 def test_the_migration_that_adds_the_record_fills_it_for_every_indexed_contact():
-    from importlib import import_module
-
-    from django.apps import apps
-
     contacts = [company(name="Northwind Traders", phone_no="+44 20 7946 0001", country_code="GB"),
                 factories.ContactFactory(person=True)]
     DuplicateSearchString.objects.update(record="", signature="")
